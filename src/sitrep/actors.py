@@ -1,0 +1,163 @@
+"""Actor names as ACLED writes them.
+
+"Afghan troops" -> "Military Forces of Afghanistan", "the insurgents" -> the
+armed group the article is about (when there is exactly one), "residents" ->
+"Civilians (Afghanistan)". Country names and demonyms come from the gazetteer;
+the lists here are generic roles and widely known organisations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+# Non-state armed groups and organisations known by many names (alias -> name).
+GROUPS = {
+    "taliban": "Taliban", "islamic state": "Islamic State", "isis": "Islamic State",
+    "isil": "Islamic State", "daesh": "Islamic State", "is": "Islamic State",
+    "iskp": "Islamic State (Khorasan)", "is-k": "Islamic State (Khorasan)", "isis-k": "Islamic State (Khorasan)",
+    "al-qaeda": "Al Qaeda", "al qaeda": "Al Qaeda", "al-qaida": "Al Qaeda", "aqap": "Al Qaeda in the Arabian Peninsula",
+    "al-shabaab": "Al Shabaab", "al shabaab": "Al Shabaab", "shabaab": "Al Shabaab",
+    "boko haram": "Boko Haram", "iswap": "Islamic State (West Africa)", "jnim": "JNIM",
+    "hezbollah": "Hezbollah", "hamas": "Hamas", "islamic jihad": "Palestinian Islamic Jihad",
+    "houthis": "Houthi Movement", "houthi": "Houthi Movement", "ansar allah": "Houthi Movement",
+    "sdf": "SDF: Syrian Democratic Forces", "syrian democratic forces": "SDF: Syrian Democratic Forces",
+    "ypg": "YPG: People's Protection Units", "pkk": "PKK: Kurdistan Workers Party",
+    "hts": "HTS: Hayat Tahrir al Sham", "hayat tahrir al-sham": "HTS: Hayat Tahrir al Sham",
+    "free syrian army": "Free Syrian Army", "syrian national army": "Syrian National Army",
+    "wagner": "Wagner Group", "wagner group": "Wagner Group", "rsf": "Rapid Support Forces",
+    "rapid support forces": "Rapid Support Forces", "m23": "M23: March 23 Movement",
+    "adf": "ADF: Allied Democratic Forces", "farc": "FARC", "eln": "ELN: National Liberation Army",
+    "tplf": "TPLF: Tigray People's Liberation Front", "fano": "Fano Militia",
+    "arakan army": "Arakan Army", "kachin independence army": "Kachin Independence Army",
+    "shining path": "Shining Path", "haqqani network": "Haqqani Network",
+}
+ORGANISATIONS = {
+    "un": "United Nations", "united nations": "United Nations", "u.n.": "United Nations",
+    "unhcr": "United Nations", "unama": "United Nations", "ocha": "United Nations",
+    "un security council": "United Nations", "security council": "United Nations",
+    "nato": "NATO", "eu": "European Union", "european union": "European Union",
+    "african union": "African Union", "au": "African Union", "icrc": "International Committee of the Red Cross",
+    "red cross": "International Committee of the Red Cross", "amnesty international": "Amnesty International",
+    "human rights watch": "Human Rights Watch", "osce": "OSCE", "iaea": "IAEA", "who": "World Health Organization",
+    "pentagon": "Military Forces of the United States", "kremlin": "Government of Russia",
+}
+# Which state organ a role word names.
+MILITARY = {"army", "troops", "soldiers", "forces", "military", "armed forces", "marines", "paratroopers",
+            "commandos", "servicemen", "soldier", "troop", "navy", "air force", "airforce", "defence",
+            "defense", "general", "commander", "commanders", "units", "battalion", "brigade", "garrison",
+            "security forces", "warplanes", "jets", "artillery", "gunships", "helicopters", "militaries"}
+POLICE = {"police", "policemen", "police officers", "gendarmes", "gendarmerie", "riot police", "policeman"}
+GOVERNMENT = {"government", "president", "prime minister", "minister", "ministry", "authorities",
+              "officials", "official", "cabinet", "parliament", "administration", "regime", "state",
+              "leader", "leaders", "spokesman", "spokeswoman", "spokesperson", "embassy", "diplomats",
+              "negotiators", "foreign ministry", "governor", "mayor", "kabinet"}
+INSURGENTS = {"insurgents", "insurgent", "militants", "militant", "rebels", "rebel", "fighters",
+              "jihadists", "jihadist", "extremists", "guerrillas", "guerrilla", "terrorists", "group",
+              "islamists", "separatists", "militia", "militias", "mujahideen"}
+GUNMEN = {"gunmen", "gunman", "assailants", "attackers", "unknown gunmen", "armed men", "bandits"}
+CIVILIANS = {"civilians", "civilian", "residents", "villagers", "people", "children", "women", "families",
+             "worker", "workers", "students", "farmers", "passengers", "shoppers", "pedestrians",
+             "journalists", "journalist", "teachers", "doctors", "patients", "refugees", "prisoners",
+             "inmates", "detainees", "migrants", "man", "woman", "boy", "girl", "men", "child"}
+PROTESTERS = {"protesters", "protestors", "demonstrators", "marchers", "activists", "strikers"}
+RIOTERS = {"rioters", "mob", "looters"}
+
+
+# Abbreviations of states that name them in news copy ("the US military", "UK troops").
+STATE_ABBREVIATIONS = {"us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US",
+                       "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB",
+                       "uae": "AE", "u.a.e.": "AE", "drc": "CD", "car": None}
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """What the article tells about who is who."""
+
+    country: str | None  # ISO2 of the article's dominant country
+    main_group: str | None  # the one armed group the article is about, if exactly one
+    country_name: Callable[[str], str | None]  # ISO2 -> display name
+    demonym: Callable[[str], str | None]  # word -> ISO2
+    country_code: Callable[[str], str | None]  # country name -> ISO2
+
+
+def group_name(text: str) -> str | None:
+    t = re.sub(r"^(the|a|an)\s+", "", text.lower().strip(" '’\"“”")).strip()
+    t = re.sub(r"['’]s$", "", t)
+    if t in GROUPS:
+        return GROUPS[t]
+    return None
+
+
+def find_groups(text: str) -> list[str]:
+    """Armed groups named anywhere in ``text`` (by alias), in order of appearance."""
+    found = []
+    for m in _GROUP_RE.finditer(text):
+        alias = m.group(0)
+        if alias.lower() == "is" and not alias.isupper():
+            continue  # the verb, not the group
+        name = GROUPS[alias.lower()]
+        found.append(name)
+    return found
+
+
+_GROUP_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(k) for k in GROUPS), key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
+              country_hint: str | None = None) -> str | None:
+    """Map a noun phrase naming an actor to its ACLED-style name (None if it names none)."""
+    p = re.sub(r"\s+", " ", phrase.strip(" ,.;:'’\"“”")).strip()
+    if not p:
+        return None
+    low = p.lower()
+    low = re.sub(r"^(the|a|an|some|many|several|hundreds of|dozens of|thousands of)\s+", "", low)
+    low = re.sub(r"\b\d[\d,.]*\b", "", low).strip()
+    g = group_name(low)
+    if g:
+        return g
+    for name in find_groups(p):
+        return name
+    if low in ORGANISATIONS:
+        return ORGANISATIONS[low]
+    words = re.findall(r"[a-z][a-z.\-']*", low)
+    # The state the phrase names: a demonym or country name in it, or the hint.
+    cc = None
+    for i, w in enumerate(words):
+        cc = STATE_ABBREVIATIONS.get(w) or (ctx.demonym(w) or ctx.country_code(w) if len(w) > 3 else None)
+        if not cc and i + 1 < len(words):
+            cc = ctx.country_code(f"{w} {words[i + 1]}")
+        if not cc and i + 2 < len(words):
+            cc = ctx.country_code(f"{w} {words[i + 1]} {words[i + 2]}")
+        if cc:
+            break
+    whole_cc = STATE_ABBREVIATIONS.get(low) or ctx.country_code(low)
+    state = whole_cc or cc or country_hint or ctx.country
+    name = ctx.country_name(state) if state else None
+    roles = set(words) | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
+    if whole_cc:
+        return f"{'Military Forces' if military_default else 'Government'} of {name}"
+    if roles & POLICE:
+        return f"Police Forces of {name}" if name else "Police Forces"
+    if roles & MILITARY:
+        if roles & INSURGENTS or "opposition" in roles or "rebel" in roles:
+            return ctx.main_group or (f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group")
+        return f"Military Forces of {name}" if name else "Military Forces"
+    if roles & PROTESTERS:
+        return f"Protesters ({name})" if name else "Protesters"
+    if roles & RIOTERS:
+        return f"Rioters ({name})" if name else "Rioters"
+    if roles & GOVERNMENT:
+        return f"Government of {name}" if name else "Government"
+    if roles & INSURGENTS:
+        return ctx.main_group or (f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group")
+    if roles & GUNMEN:
+        return f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group"
+    if roles & CIVILIANS:
+        return f"Civilians ({name})" if name else "Civilians"
+    if cc and len(words) == 1:  # a bare demonym: "the Afghans"
+        return f"Government of {name}"
+    return None

@@ -1,0 +1,254 @@
+"""The ``sitrep`` command: a thin click wrapper, one library call per command.
+
+Exit status: 0 every input was read, 1 some inputs failed (each reported on
+stderr with its file and line), 2 usage error (bad option, unusable database),
+3 sitrep could not start (model or gazetteer missing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from . import export
+from .errors import GazetteerError, InputError, ModelError, SitrepError, StoreError, UsageError
+from .model import Article
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_SETUP = 0, 1, 2, 3
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2021-08-13")
+
+
+def _fail(message: str, code: int):
+    click.echo(f"sitrep: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Turn sitrep's exceptions into a one-line message and the documented exit status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (ModelError, GazetteerError) as exc:
+            _fail(str(exc), EXIT_SETUP)
+        except (UsageError, StoreError) as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except SitrepError as exc:
+            _fail(str(exc), EXIT_SOME_FAILED)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(EXIT_OK)
+
+    return wrapper
+
+
+class _Inputs:
+    """Articles from PATHs; unreadable ones are reported on stderr and counted."""
+
+    def __init__(self, paths: Iterable[str], published: dt.date | None):
+        self.paths, self.published, self.failed = list(paths), published, 0
+
+    def __iter__(self) -> Iterator[Article]:
+        from .sources import iter_articles
+
+        for item in iter_articles(self.paths, published=self.published, stdin=sys.stdin.buffer):
+            if isinstance(item, InputError):
+                self.failed += 1
+                click.echo(f"sitrep: {item}", err=True)
+            else:
+                yield item
+
+
+def _results(pipeline, inputs: _Inputs):
+    """Pipeline results; a document the pipeline chokes on is reported and skipped."""
+    for result in pipeline.process_many(inputs):
+        yield result
+
+
+def _pipeline(model, gazetteer):
+    from .pipeline import Options, Pipeline
+
+    return Pipeline(Options(model=model, gazetteer=Path(gazetteer) if gazetteer else None))
+
+
+published_option = click.option("--published", callback=_date, metavar="YYYY-MM-DD",
+                                help="Publication date for inputs that carry none.")
+model_option = click.option("--model", envvar="SITREP_MODEL", metavar="NAME|PATH",
+                            help="spaCy model (default: the pinned en_core_web_sm).")
+gazetteer_option = click.option("--gazetteer", envvar="SITREP_GAZETTEER", metavar="FILE",
+                                help="Compiled place index (default: built on first use).")
+db_option = click.option("--db", default="sitrep.db", show_default=True, metavar="FILE",
+                         help="SQLite database.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sitrep")
+def cli():
+    """News in, sourced conflict events out (ACLED taxonomy, PLOVER view)."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@published_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@model_option
+@gazetteer_option
+@handle_errors
+def extract(paths, published, fmt, model, gazetteer):
+    """Read news from PATHS and print what was found (no database).
+
+    PATHS: .txt, .html/.htm, .jsonl, RSS/Atom feeds, directories, or - for stdin.
+    """
+    pipeline = _pipeline(model, gazetteer)
+    inputs = _Inputs(paths, published)
+    writer = export.write_articles_jsonl if fmt == "jsonl" else export.write_articles_table
+    writer(_results(pipeline, inputs), sys.stdout)
+    sys.exit(EXIT_SOME_FAILED if inputs.failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@published_option
+@db_option
+@model_option
+@gazetteer_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@handle_errors
+def ingest(paths, published, db, model, gazetteer, quiet):
+    """Extract events from PATHS and store them in the database (upsert by article id)."""
+    from .store import Store
+
+    with Store.open(db) as store:
+        pipeline = _pipeline(model, gazetteer)
+        inputs = _Inputs(paths, published)
+        report = store.save(_results(pipeline, inputs))
+        if not quiet:
+            click.echo(f"{db}: {report.articles} articles read ({report.inserted} new, {report.updated} updated, "
+                       f"{report.unchanged} unchanged), {report.events} events stored; "
+                       f"{inputs.failed} inputs failed", err=True)
+    sys.exit(EXIT_SOME_FAILED if inputs.failed else EXIT_OK)
+
+
+@cli.command()
+@db_option
+@click.option("--since", callback=_date, metavar="YYYY-MM-DD")
+@click.option("--until", callback=_date, metavar="YYYY-MM-DD")
+@click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. AF.")
+@click.option("--type", "event_type", metavar="T", help="ACLED event or sub-event type, or PLOVER code.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "geojson"]), default="table",
+              show_default=True)
+@handle_errors
+def events(db, since, until, country, event_type, fmt):
+    """Query stored events and export them (CSV uses ACLED's column names)."""
+    from .store import Store
+
+    _must_exist(db)
+    with Store.open(db) as store:
+        rows = store.events(since=since, until=until, country=country, event_type=event_type)
+    writer = {"table": export.write_table, "csv": export.write_csv, "jsonl": export.write_jsonl,
+              "geojson": export.write_geojson}[fmt]
+    writer(rows, sys.stdout)
+
+
+@cli.command()
+@db_option
+@click.option("--latest", default=8, show_default=True, help="How many latest developments to list.")
+@handle_errors
+def summary(db, latest):
+    """What a reader wants first: events by type, places that changed hands, latest developments."""
+    from .store import Store
+    from .summary import write_summary
+
+    _must_exist(db)
+    with Store.open(db) as store:
+        write_summary(store, sys.stdout, latest=latest)
+
+
+@cli.group()
+def gazetteer():
+    """The compiled place index."""
+
+
+@gazetteer.command("build")
+@click.option("--path", type=click.Path(dir_okay=False), help="Where to write it (default: the cache path).")
+@click.option("--if-missing", is_flag=True, help="Do nothing when a readable index is already there.")
+@handle_errors
+def gazetteer_build(path, if_missing):
+    """(Re)build the place index from the installed GeoNames packages."""
+    from . import gazetteer as gz
+
+    target = Path(path) if path else gz.default_path()
+    if if_missing and target.exists():
+        try:
+            gz.Gazetteer.open(target, build_if_missing=False)
+            return
+        except GazetteerError:
+            pass
+    gz.build(target)
+    click.echo(f"gazetteer written to {target}")
+
+
+@cli.group(name="eval")
+def evaluate():
+    """Score the pipeline on real third-party data (floors in eval/baseline.json)."""
+
+
+@evaluate.command("seed")
+@click.option("--data", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder with article.txt and gold.json.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_seed(data, baseline, model, gazetteer):
+    """Score extract on the seed article against its gold annotation."""
+    from .evaluation import check_floors, seed
+
+    scores = seed.run(Path(data), _pipeline(model, gazetteer), sys.stdout)
+    sys.exit(check_floors("seed", scores, baseline, sys.stdout))
+
+
+@cli.command()
+@click.option("--data", required=True, type=click.Path(exists=True),
+              help="Folder with Guardian_SDF_sample.csv (or the CSV itself).")
+@click.option("--limit", type=int, help="Only the first N articles.")
+@model_option
+@gazetteer_option
+@handle_errors
+def bench(data, limit, model, gazetteer):
+    """Pipeline throughput against a bare spaCy pass on the same texts; last line is JSON."""
+    from .bench import run
+
+    run(Path(data), limit=limit, model=model, gazetteer=gazetteer, out=sys.stdout)
+
+
+def _must_exist(db: str) -> None:
+    if db != ":memory:" and not Path(db).exists():
+        raise UsageError(f"{db} does not exist: run `sitrep ingest PATH --db {db}` first")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("sitrep: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except SystemExit:
+        raise

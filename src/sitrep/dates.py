@@ -1,0 +1,190 @@
+"""Resolve date expressions against the publication date.
+
+``resolve("on Thursday", published)`` gives the day, a precision (ACLED's
+time_precision: 1 day, 2 week, 3 month or coarser) and whether the expression
+points to the past, the future or history. Only spans that are date
+expressions are handed in (spaCy DATE/TIME entities, or the sentence), never
+whole articles: that is where generic date search goes wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY_RE = "|".join(WEEKDAYS)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "few": 3, "several": 3}
+
+
+@dataclass(frozen=True)
+class When:
+    """A resolved date. ``tense`` is past, present (the publication day), future or history."""
+
+    date: dt.date
+    precision: int  # 1 = day, 2 = week, 3 = month or coarser
+    tense: str
+    start: dt.date | None = None  # for ranges ("since early 2021")
+    end: dt.date | None = None
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.I)
+_MONTH_DAY = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_YEAR = re.compile(rf"\b(?:(early|mid|late)[\s-]+)?({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
+_YEAR = re.compile(r"\b(?:(early|mid|late)[\s-]+)?((?:19|20)\d{2})\b", re.I)
+_WEEKDAY = re.compile(rf"\b(last|this|next|past|on|previous)?\s*({_WEEKDAY_RE})\b", re.I)
+_AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|a few|few|several)\s+"
+                  r"(day|week|month|year)s?\s+(ago|earlier|before)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(tomorrow|next (?:week|month|year)|later this (?:week|month|year)|in the (?:next|coming) "
+    r"|coming (?:days|weeks|months)|within the next)\b", re.I)
+_WEEKISH = re.compile(
+    r"\b(this week|last week|past week|previous week|a week|recent days|past (?:few|several|two|three) days"
+    r"|in days|days)\b", re.I)
+_MONTHISH = re.compile(r"\b(this month|last month|past month|a month|one month|earlier this month|weeks)\b", re.I)
+_YEARISH = re.compile(r"\b(this year|last year|past year|a year|one year|months)\b", re.I)
+
+
+def _latest_weekday(published: dt.date, weekday: int, strictly_before: bool = False) -> dt.date:
+    back = (published.weekday() - weekday) % 7
+    if back == 0 and strictly_before:
+        back = 7
+    return published - dt.timedelta(days=back)
+
+
+def _past_date(published: dt.date, month: int, day: int, year: int | None) -> dt.date | None:
+    try:
+        if year:
+            return dt.date(year, month, day)
+        candidate = dt.date(published.year, month, day)
+    except ValueError:
+        return None
+    if candidate > published + dt.timedelta(days=7):  # no year given: the latest such day
+        try:
+            candidate = dt.date(published.year - 1, month, day)
+        except ValueError:
+            return None
+    return candidate
+
+
+def _tense(day: dt.date, published: dt.date) -> str:
+    if day > published:
+        return "future"
+    if (published - day).days > 400:
+        return "history"
+    return "present" if day == published else "past"
+
+
+def resolve(expr: str, published: dt.date | None) -> When | None:
+    """Resolve one date expression. None when it is not a date we can place."""
+    if published is None:
+        m = _ISO.search(expr)
+        if m:
+            try:
+                d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                return When(d, 1, "past")
+            except ValueError:
+                return None
+        return None
+    text = expr.lower()
+    pub = published
+
+    m = _ISO.search(text)
+    if m:
+        try:
+            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return When(d, 1, _tense(d, pub))
+        except ValueError:
+            pass
+    for rx, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
+        m = rx.search(text)
+        if m:
+            day_s, month_s = (m[1], m[2]) if order == "dm" else (m[2], m[1])
+            year = int(m[3]) if m[3] else None
+            d = _past_date(pub, MONTHS[month_s.lower().rstrip(".")], int(day_s), year)
+            if d:
+                return When(d, 1, _tense(d, pub))
+    if _FUTURE.search(text):
+        tomorrow = pub + dt.timedelta(days=1)
+        return When(tomorrow, 2, "future")
+    if "day before yesterday" in text:
+        d = pub - dt.timedelta(days=2)
+        return When(d, 1, "past")
+    if "yesterday" in text or "last night" in text:
+        return When(pub - dt.timedelta(days=1), 1, "past")
+    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|earlier today|overnight|at dawn|dawn)\b", text):
+        return When(pub, 1, "present")
+    m = _WEEKDAY.search(text)
+    if m:
+        qual = (m[1] or "").lower()
+        wd = WEEKDAYS.index(m[2].lower())
+        if qual == "next":
+            ahead = (wd - pub.weekday()) % 7 or 7
+            return When(pub + dt.timedelta(days=ahead), 1, "future")
+        d = _latest_weekday(pub, wd, strictly_before=qual in ("last", "previous", "past"))
+        return When(d, 1, _tense(d, pub))
+    m = _AGO.search(text)
+    if m:
+        n = int(m[1]) if m[1].isdigit() else _NUMBER_WORDS.get(m[1].lower().split()[-1], 1)
+        unit = m[2].lower()
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        d = pub - dt.timedelta(days=days)
+        return When(d, {"day": 1, "week": 2}.get(unit, 3), _tense(d, pub))
+    m = _MONTH_YEAR.search(text)
+    if m:
+        month, year = MONTHS[m[2].lower().rstrip(".")], int(m[3])
+        day = {"early": 1, "mid": 15, "late": 25}.get((m[1] or "").lower(), 1)
+        d = dt.date(year, month, day)
+        return When(d, 3, _tense(d, pub), start=d)
+    m = _YEAR.search(text)
+    if m:
+        year = int(m[2])
+        month = {"early": 1, "mid": 6, "late": 10}.get((m[1] or "").lower(), 1)
+        d = dt.date(year, month, 1)
+        if year == pub.year:
+            return When(d, 3, "past", start=d, end=pub)
+        return When(d, 3, _tense(d, pub), start=d)
+    # month without a year: "in March"
+    m = re.search(rf"\b(?:in|since|during|on|early|late|mid)\s+({_MONTH_RE})\b", text)
+    if m and m[1] != "may":
+        month = MONTHS[m[1]]
+        year = pub.year if month <= pub.month else pub.year - 1
+        d = dt.date(year, month, 1)
+        return When(d, 3, "past", start=d)
+    if _WEEKISH.search(text):
+        return When(pub, 2, "past", start=pub - dt.timedelta(days=7), end=pub)
+    if _MONTHISH.search(text):
+        return When(pub, 3, "past", start=pub - dt.timedelta(days=31), end=pub)
+    if _YEARISH.search(text):
+        return When(pub, 3, "past", start=pub - dt.timedelta(days=365), end=pub)
+    return None
+
+
+def parse_iso(value: str) -> dt.date:
+    """Parse a user-given YYYY-MM-DD date (raises ValueError with a usable message)."""
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2021-08-13") from exc

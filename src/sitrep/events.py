@@ -1,0 +1,850 @@
+"""Events from a parsed article: rules over spaCy's dependency parse.
+
+For every content sentence (page chrome and headings are skipped) each trigger
+word proposes an event; its arguments come from the parse: who (subject,
+agent), whom (object), where (place mentions in the clause, then the
+paragraph), when (date expressions resolved against the publication date), how
+many (numbers and what they count). Negated and speculative triggers are
+dropped, future ones are marked planned, threatened or attempted, history is
+left out, claims keep who makes them and a later confirmation or denial in the
+same article updates them. Reports of one event inside an article are merged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+
+from . import actors as act
+from .dates import When, resolve
+from .model import Article, Event, Place, PlaceMention, Span
+from .quantities import amount
+from .statistics import extract_statistics
+from .taxonomy import (ACLED_SUB_TYPES, MILITARY_NOUNS, MULTIWORD, PHRASAL, PLACE_NOUNS,
+                       PLOVER_OF_CATEGORY, PLOVER_OF_SUB, TERRITORY_TYPES, TRIGGER_INDEX)
+
+CHROME = re.compile(
+    r"\b(comment|comments|reply|subscribe|newsletter|cookie|cookies|sign up|log in|login|share this|"
+    r"all rights reserved|advertisement|click here|read more|related|recent articles|follow us|"
+    r"privacy policy|terms of use|email address|your name|posted in|tags?:|photo:|image:)\b", re.I)
+TERMINAL = tuple('.!?"”’)»')
+NEG = {"not", "n't", "never", "no"}
+HEDGE = {"may", "might", "could", "would", "should"}
+FUTURE = {"will", "'ll", "shall", "wo"}
+PLAN_VERBS = {"plan", "plans", "planned", "planning", "prepare", "prepares", "preparing", "prepared",
+              "intend", "intends", "intended", "announce", "announced", "announces", "order",
+              "ordered", "orders", "approve", "approved", "approves", "decide", "decided", "agree",
+              "agreed", "expect", "expected", "set", "aim", "aims", "scheduled", "propose", "proposed"}
+THREAT_VERBS = {"threaten", "threatened", "threatens", "threatening", "vow", "vowed", "vows",
+                "warn", "warned", "warns", "pledge", "pledged", "promise", "promised"}
+ATTEMPT_VERBS = {"try", "tried", "tries", "trying", "attempt", "attempted", "attempts", "attempting",
+                 "foil", "foiled", "thwart", "thwarted", "repel", "repelled", "repulsed", "fail", "failed"}
+CLAIM_VERBS = {"claim", "claimed", "claims", "claiming", "boast", "boasted"}
+DENY_VERBS = {"deny", "denied", "denies", "denying", "reject", "rejected", "dismiss", "dismissed", "refute",
+              "refuted"}
+CONFIRM_VERBS = {"confirm", "confirmed", "confirms", "confirming", "acknowledge", "acknowledged",
+                 "verified", "verify"}
+SAY_VERBS = {"say", "said", "says", "told", "tell", "tells", "report", "reported", "reports",
+             "state", "stated", "announce", "announced", "insist", "insisted", "insisting", "add",
+             "added", "explain", "explained", "according"}
+EVENT_NOUNS = {"capture", "attack", "killing", "deaths", "death", "seizure", "fall", "takeover",
+               "claim", "claims", "strike", "raid", "report", "reports", "withdrawal", "control"}
+KIND_OF_WORD = {
+    "killed": "killed", "kill": "killed", "killing": "killed", "dead": "killed", "died": "killed",
+    "deaths": "killed", "death": "killed", "bodies": "killed", "lives": "killed", "fatalities": "killed",
+    "executed": "killed", "slain": "killed", "shot": "killed", "massacred": "killed", "perished": "killed",
+    "injured": "injured", "wounded": "injured", "hurt": "injured", "injuring": "injured", "wounding": "injured",
+    "arrested": "arrested", "detained": "arrested", "arrests": "arrested", "detaining": "arrested",
+    "arresting": "arrested", "rounded": "arrested",
+    "released": "released", "releasing": "released", "freed": "released", "freeing": "released",
+    "fled": "displaced", "displaced": "displaced", "flee": "displaced", "fleeing": "displaced",
+    "refugees": "displaced", "evacuated": "displaced", "homeless": "displaced",
+    "kidnapped": "abducted", "abducted": "abducted", "hostages": "abducted", "missing": "missing",
+    "captured": "captured", "surrendered": "captured",
+}
+TROOP_WORDS = MILITARY_NOUNS | {"soldier", "troop", "fighters"}
+
+
+@dataclass
+class _Draft:
+    category: str
+    sub_event_type: str | None
+    plover: str | None
+    trigger: object  # spaCy Token
+    sent_index: int
+    para: int
+    actor1: str | None = None
+    actor2: str | None = None
+    place: PlaceMention | None = None
+    place_direct: bool = False
+    when: When | None = None
+    counts: dict = field(default_factory=dict)
+    status: str = "happened"
+    claim: str = "reported"
+    claimed_by: str | None = None
+    evidence: list = field(default_factory=list)
+    confidence: float = 0.6
+    notes: list = field(default_factory=list)
+    own_territory: bool = True  # actor1 is the state whose territory the place is
+
+
+class EventExtractor:
+    """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
+
+    def __init__(self, geo):
+        self.geo = geo
+
+    # ---- context --------------------------------------------------------------
+    def _context(self, doc, mentions: list[PlaceMention], published) -> act.ActorContext:
+        counts: dict[str, int] = {}
+        for m in mentions:
+            if m.place and m.place.country_code:
+                counts[m.place.country_code] = counts.get(m.place.country_code, 0) + 1
+        country = max(counts, key=counts.get) if counts else None
+        groups = act.find_groups(doc.text)
+        distinct = {g for g in groups}
+        main_group = groups[0] if len(distinct) == 1 else (
+            max(distinct, key=groups.count) if distinct and groups.count(max(distinct, key=groups.count)) >= 2 * max(
+                (groups.count(g) for g in distinct if g != max(distinct, key=groups.count)), default=0) else None)
+        return act.ActorContext(
+            country=country, main_group=main_group,
+            country_name=self._country_name, demonym=self._demonym, country_code=self._country_code)
+
+    def _country_name(self, cc: str) -> str | None:
+        p = self.geo.country(cc)
+        return p.name if p else cc
+
+    def _demonym(self, word: str) -> str | None:
+        return self.geo.demonym(word)
+
+    def _country_code(self, name: str) -> str | None:
+        for p in self.geo.candidates(name)[:3]:
+            if p.is_country:
+                return p.country_code
+        return None
+
+    # ---- main -------------------------------------------------------------------
+    def extract(self, doc, article: Article, mentions: list[PlaceMention]) -> tuple[list[Event], list]:
+        """Events and statistics of one parsed article."""
+        published = article.published
+        ctx = self._context(doc, mentions, published)
+        text = doc.text
+        para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+        mention_starts = [m.start for m in mentions]
+        sents = list(doc.sents)
+        drafts: list[_Draft] = []
+        stats = []
+        last_place_in_para: dict[int, PlaceMention] = {}
+        for si, sent in enumerate(sents):
+            para = bisect.bisect_right(para_starts, sent.start_char) - 1
+            sent_mentions = self._mentions_in(mentions, mention_starts, sent.start_char, sent.end_char)
+            if not _is_content(sent):
+                continue
+            self._apply_updates(sent, drafts, ctx)
+            sent_stats, used = extract_statistics(sent, published, _kind_of, sent_mentions)
+            stats.extend(sent_stats)
+            for tok, category in _triggers(sent):
+                if tok.i in used:
+                    continue
+                d = self._draft(tok, category, sent, si, para, sent_mentions, ctx, published)
+                if d is not None:
+                    if d.place is None and para in last_place_in_para:
+                        d.place = last_place_in_para[para]
+                    drafts.append(d)
+            cities = [m for m in sent_mentions if m.place and not m.place.is_country]
+            if cities:
+                last_place_in_para[para] = cities[-1]
+        self._fill_from_paragraph(drafts, mentions, para_starts, text)
+        drafts = _merge(drafts)
+        return [self._finish(d, article, ctx) for d in drafts], stats
+
+    @staticmethod
+    def _mentions_in(mentions, starts, a, b):
+        i = bisect.bisect_left(starts, a)
+        out = []
+        while i < len(mentions) and mentions[i].start < b:
+            if mentions[i].place is not None:
+                out.append(mentions[i])
+            i += 1
+        return out
+
+    # ---- one trigger -> one draft --------------------------------------------
+    def _draft(self, tok, category, sent, si, para, sent_mentions, ctx, published) -> _Draft | None:
+        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+        clause = _clause_head(tok)
+        if _negated(tok) or _negated(clause):
+            return None
+        if any(c.lower_ in HEDGE for c in list(tok.children) + list(clause.children) if c.dep_ == "aux"):
+            return None
+        subj = _subject(tok) or _subject(clause)
+        obj = _object(tok)
+        if category == "take":
+            # "took control of X", "taken X" (a place): otherwise not a territory event
+            ctrl = next((c for c in tok.children if c.lower_ in ("control", "over", "hold")), None)
+            if ctrl is None and not _is_place_tok(obj, sent_mentions):
+                return None
+            if ctrl is not None and ctrl.lower_ == "control":
+                obj = next((g for c in ctrl.children if c.dep_ == "prep" for g in c.children
+                            if g.dep_ == "pobj"), obj)
+            category = "capture"
+        if category == "fall":
+            # "X fell to / under the control of Y"
+            if not _is_place_tok(subj, sent_mentions):
+                return None
+            category, obj = "capture", subj
+            subj = _fall_taker(tok)
+        if category == "request" and tok.lower_ in ("call", "calls", "called", "calling") and is_verb:
+            if not any(c.lower_ in PHRASAL["call"] for c in tok.children):
+                return None
+        if category == "base" and (obj is None or obj.lower_ not in ("base", "headquarters", "outpost", "camp", "bases")):
+            return None
+        if category == "deploy":
+            troops = obj if obj is not None and obj.lower_ in TROOP_WORDS else _troop_noun(tok)
+            if troops is None:
+                return None
+        if category in ("capture", "recapture") and obj is not None and obj.like_num:
+            return None  # "took control of 12 of the 34 capitals": a statistic
+        if category == "capture" and obj is not None and obj.lower_ in ("weapons", "arms", "ammunition",
+                                                                        "drugs", "explosives", "cache"):
+            category = "defuse"
+        if category in ("shelling",) and tok.lower_ in ("strike", "strikes") and not _has_left(tok, {"missile", "rocket", "artillery"}):
+            return None
+        if not is_verb and not self._noun_is_event(tok, sent, sent_mentions):
+            return None
+
+        d = _Draft(category=category, sub_event_type=None, plover=PLOVER_OF_CATEGORY.get(category),
+                   trigger=tok, sent_index=si, para=para)
+        d.evidence.append(sent)
+        # --- status
+        aux_words = {c.lower_ for c in list(tok.children) + list(clause.children) if c.dep_ in ("aux", "auxpass")}
+        ancestors = [a.lower_ for a in tok.ancestors]
+        if aux_words & FUTURE or (not is_verb and set(ancestors[:2]) & PLAN_VERBS) or \
+                (tok.dep_ == "xcomp" and tok.head.lower_ in PLAN_VERBS) or \
+                ("to" in aux_words and tok.head.lower_ in PLAN_VERBS):
+            d.status = "planned"
+        if set(ancestors[:3]) & THREAT_VERBS or (tok.head.lower_ in THREAT_VERBS):
+            d.status = "threatened"
+        if set(ancestors[:2]) & ATTEMPT_VERBS:
+            d.status = "attempted"
+        # --- claim
+        for a in [tok] + list(tok.ancestors)[:4]:
+            if a.lower_ in CLAIM_VERBS:
+                d.claim = "claimed"
+                speaker = _subject(a)
+                d.claimed_by = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
+                if subj is None or subj is speaker or subj.lower_ in ("they", "it", "he", "she", "we"):
+                    subj = speaker
+                break
+            if a.lower_ in DENY_VERBS and a is not tok:
+                d.claim = "denied"
+                speaker = _subject(a)
+                d.claimed_by = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
+                break
+        if subj is not None and subj.lower_ in ("they", "he", "she", "it", "we", "who", "which"):
+            subj = _antecedent(subj)
+        # --- actors
+        military = category in ("deploy", "capture", "recapture", "clash", "attack", "shelling",
+                                "airstrike", "withdraw", "surround")
+        d.actor1 = act.normalise(_phrase(subj), ctx, military_default=military) if subj is not None else None
+        if d.actor1 is None and subj is None and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
+            d.actor1 = _poss_actor(tok, ctx, military)
+        agent = _agent(tok)
+        if agent is not None:
+            d.actor1 = act.normalise(_phrase(agent), ctx, military_default=military) or d.actor1
+        if obj is not None and not _is_place_tok(obj, sent_mentions):
+            d.actor2 = act.normalise(_phrase(obj), ctx, military_default=category in ("clash", "attack"))
+        target = _prep_object(tok, ("with", "to", "against", "on")) if category not in ("deploy", "withdraw") else None
+        if d.actor2 is None and target is not None and not _is_place_tok(target, sent_mentions):
+            d.actor2 = act.normalise(_phrase(target), ctx)
+        if d.actor1 is None:
+            d.actor1 = _first_actor_before(tok, sent, ctx, military)
+        if d.actor1 == d.actor2:
+            d.actor2 = None
+        # --- place: mentions in the trigger's clause first, then the sentence
+        d.place, d.place_direct = _pick_place(tok, obj, sent, sent_mentions, category)
+        if d.place is not None and d.actor1 and d.place.place.country_code:
+            d.own_territory = (self._country_name(d.place.place.country_code) or "") in d.actor1
+        # --- date
+        d.when = _date_for(tok, sent, published)
+        if d.when is not None and d.when.tense == "history":
+            return None
+        if d.when is not None and d.when.tense == "future" and d.status == "happened":
+            d.status = "planned"
+        # --- counts
+        d.counts = _counts(sent, category)
+        # --- type
+        d.sub_event_type = _sub_type(d, tok, sent)
+        if d.sub_event_type is None and d.plover is None:
+            return None
+        if d.plover is None:
+            d.plover = PLOVER_OF_SUB.get(d.sub_event_type)
+        d.confidence = 0.5 + 0.1 * bool(d.actor1) + 0.1 * bool(d.place) + 0.1 * bool(d.when) + 0.1 * is_verb
+        return d
+
+    def _noun_is_event(self, tok, sent, sent_mentions) -> bool:
+        """A noun trigger counts when something anchors it: an actor, a place, a date or a count."""
+        if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") for c in tok.children):
+            return False  # "The clashes have ..." refers back; it reports nothing new
+        if tok.dep_ == "compound":
+            return False
+        anchored = any(c.dep_ in ("poss", "compound", "amod", "nummod", "prep") for c in tok.children)
+        has_place = any(tok.left_edge.idx <= m.start < tok.head.right_edge.idx + len(tok.head.right_edge) for m in sent_mentions)
+        has_date = any(e.label_ in ("DATE", "TIME") for e in sent.ents)
+        return anchored or has_place or has_date
+
+    # ---- cross-sentence updates -----------------------------------------------
+    def _apply_updates(self, sent, drafts: list[_Draft], ctx) -> None:
+        """'A resident confirmed the capture' / 'X denied the claim' update earlier claims."""
+        for tok in sent:
+            low = tok.lower_
+            if low not in CONFIRM_VERBS and low not in DENY_VERBS:
+                continue
+            if _negated(tok):
+                continue
+            obj = _object(tok)
+            refers = obj is not None and (obj.lower_ in EVENT_NOUNS or obj.lower_ in TRIGGER_INDEX)
+            if not refers:
+                continue
+            speaker = _subject(tok)
+            who = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
+            for d in reversed(drafts):
+                if d.claim in ("claimed", "reported", "denied", "disputed") and d.status == "happened":
+                    if low in CONFIRM_VERBS:
+                        d.claim = "confirmed" if d.claim in ("claimed", "reported") else "disputed"
+                        d.notes.append(f"confirmed by {_phrase(speaker) or 'a source'}")
+                    else:
+                        if who is not None and who == d.claimed_by:
+                            continue
+                        d.claim = "disputed" if d.claim in ("claimed", "confirmed") else "denied"
+                        d.notes.append(f"denied by {_phrase(speaker) or 'a source'}")
+                    d.evidence.append(sent)
+                    break
+
+    def _fill_from_paragraph(self, drafts, mentions, para_starts, text) -> None:
+        """An event with no place in its sentence takes the nearest place of its paragraph."""
+        for d in drafts:
+            if d.place is not None:
+                continue
+            a = para_starts[d.para]
+            b = para_starts[d.para + 1] if d.para + 1 < len(para_starts) else len(text)
+            best = None
+            for m in mentions:
+                if m.place is None or not (a <= m.start < b):
+                    continue
+                if m.place.is_country and best is not None:
+                    continue
+                dist = abs(m.start - d.trigger.idx)
+                if best is None or (best.place.is_country and not m.place.is_country) or \
+                        dist < abs(best.start - d.trigger.idx):
+                    best = m
+            d.place = best
+
+    # ---- final object ------------------------------------------------------------
+    def _finish(self, d: _Draft, article: Article, ctx) -> Event:
+        published = article.published
+        when = d.when
+        if when is not None:
+            date, precision = when.date, when.precision
+            if d.status == "happened" and published and date > published:
+                date = published
+            if d.status == "planned" and published and date > published:
+                date, precision = published, 1  # dated by the announcement
+        elif published is not None:
+            date, precision = published, 2 if d.status == "happened" else 1
+        else:
+            date, precision = None, None
+        place = d.place.place if d.place else None
+        geo_precision = None
+        if place is not None:
+            geo_precision = 3 if (place.is_country or place.feature_code == "ADM1") else (
+                2 if place.feature_code == "ADM2" or not d.place_direct else 1)
+        fatalities = d.counts.get("killed") if d.sub_event_type and d.sub_event_type in ACLED_SUB_TYPES else None
+        if fatalities is None and d.sub_event_type and ACLED_SUB_TYPES.get(d.sub_event_type) in (
+                "Battles", "Explosions/Remote violence", "Violence against civilians", "Riots", "Protests"):
+            fatalities = 0 if d.status == "happened" else None
+        spans = []
+        seen = set()
+        for s in d.evidence:
+            if s.start_char not in seen:
+                seen.add(s.start_char)
+                spans.append(Span(s.start_char, s.end_char, s.text))
+        key = "|".join(str(x) for x in (article.id, d.sub_event_type, d.plover, place.geonameid if place else None,
+                                          date, d.actor1, d.trigger.idx))
+        return Event(
+            id=hashlib.sha1(key.encode()).hexdigest()[:16],
+            event_type=ACLED_SUB_TYPES.get(d.sub_event_type) if d.sub_event_type else None,
+            sub_event_type=d.sub_event_type, plover=d.plover,
+            actor1=d.actor1, actor2=d.actor2, place=place, precision=geo_precision,
+            date=date.isoformat() if date else None, date_precision=precision,
+            fatalities=fatalities, counts=dict(d.counts), status=d.status, claim=d.claim,
+            claimed_by=d.claimed_by, evidence=tuple(spans), confidence=min(d.confidence, 0.95),
+            notes="; ".join(d.notes),
+        )
+
+
+# ---- parse helpers ------------------------------------------------------------------
+def _is_content(sent) -> bool:
+    t = sent.text.strip()
+    words = t.split()
+    if len(words) < 4:
+        return False
+    if len(words) < 12 and CHROME.search(t):
+        return False
+    return t.endswith(TERMINAL) or len(words) >= 30
+
+
+def _triggers(sent):
+    seen = set()
+    low = sent.text.lower()
+    for phrase in MULTIWORD:
+        start = 0
+        while True:
+            k = low.find(phrase, start)
+            if k < 0:
+                break
+            start = k + len(phrase)
+            before = low[k - 1] if k > 0 else " "
+            after = low[start] if start < len(low) else " "
+            if before.isalnum() or after.isalnum():
+                continue
+            span = sent.char_span(k, start, alignment_mode="expand")
+            if span is None:
+                continue
+            head = span.root
+            if head.i not in seen:
+                seen.update(t.i for t in span)
+                yield head, TRIGGER_INDEX[phrase][0]
+    for tok in sent:
+        if tok.i in seen:
+            continue
+        entry = TRIGGER_INDEX.get(tok.lower_)
+        if entry is None:
+            continue
+        category, pos = entry
+        is_verb = tok.pos_ in ("VERB",) or tok.tag_.startswith("VB")
+        if pos == "verb" and not is_verb:
+            noun_entry = next((c for c, (vs, ns) in _NOUN_LOOKUP.get(tok.lower_, [])), None)
+            if noun_entry is None:
+                continue
+            category = noun_entry
+        elif pos == "noun" and is_verb:
+            continue
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE") and category not in ("airstrike",):
+            continue
+        seen.add(tok.i)
+        yield tok, category
+
+
+def _noun_lookup():
+    from .taxonomy import TRIGGERS
+    out: dict[str, list] = {}
+    for category, (verbs, nouns) in TRIGGERS.items():
+        for n in nouns:
+            out.setdefault(n, []).append((category, (verbs, nouns)))
+    return out
+
+
+_NOUN_LOOKUP = _noun_lookup()
+
+
+def _clause_head(tok):
+    """The verb a noun trigger hangs from ("claimed the conquest" -> claimed)."""
+    t = tok
+    while t.pos_ not in ("VERB", "AUX") and t.head is not t and t.dep_ not in ("ROOT",):
+        t = t.head
+    return t
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in tok.children)
+
+
+def _subject(tok):
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    if tok.dep_ in ("xcomp", "advcl", "conj", "ccomp") and tok.head is not tok:
+        if tok.dep_ == "conj" or tok.dep_ == "xcomp":
+            return _subject(tok.head)
+    if tok.dep_ == "relcl":
+        return tok.head
+    if tok.dep_ == "acl" and tok.tag_ == "VBG":
+        return _subject(tok.head) if tok.head.pos_ in ("VERB", "AUX") else None
+    return None
+
+
+def _agent(tok):
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if tok.dep_ in ("nsubjpass",):
+        return None
+    return None
+
+
+def _object(tok):
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "dative"):
+            if c.lower_ in ("control",):
+                inner = _prep_object(c, ("of", "over"))
+                return inner or c
+            return c
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _prep_object(tok, preps):
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _has_left(tok, words) -> bool:
+    return any(t.lower_ in words for t in tok.doc[max(tok.i - 3, tok.sent.start): tok.i])
+
+
+def _phrase(tok) -> str:
+    if tok is None:
+        return ""
+    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "cc", "conj")
+            and not any(a.dep_ in ("relcl", "acl", "appos", "conj") for a in t.ancestors if a in tok.subtree and a is not tok)]
+    return " ".join(t.text for t in toks) or tok.text
+
+
+def _antecedent(pron):
+    """The nearest earlier noun phrase that names an actor (a crude coreference)."""
+    doc = pron.doc
+    start = max(0, pron.sent.start - 60)
+    for t in reversed(doc[start:pron.i]):
+        if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("nsubj", "nsubjpass") and t.i != pron.i:
+            return t
+    return None
+
+
+def _poss_actor(tok, ctx, military):
+    for c in tok.children:
+        if c.dep_ in ("poss", "compound", "amod"):
+            name = act.normalise(_phrase(c), ctx, military_default=military)
+            if name:
+                return name
+    return None
+
+
+def _is_place_tok(tok, sent_mentions) -> bool:
+    if tok is None:
+        return False
+    if tok.lower_ in PLACE_NOUNS:
+        return True
+    return any(m.start <= tok.idx < m.end for m in sent_mentions)
+
+
+def _fall_taker(tok):
+    """'X fell to the Taliban' / 'X fell under Taliban control'."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "under", "into"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    if g.lower_ in ("control", "hands"):
+                        owner = next((x for x in g.children if x.dep_ in ("compound", "poss", "amod")), None)
+                        if owner is None:
+                            owner = _prep_object(g, ("of",))
+                        return owner
+                    return g
+    return None
+
+
+def _troop_noun(tok):
+    for t in tok.subtree:
+        if t.lower_ in TROOP_WORDS and t is not tok:
+            return t
+    for t in tok.sent:
+        if t.lower_ in TROOP_WORDS and abs(t.i - tok.i) <= 6:
+            return t
+    return None
+
+
+def _pick_place(tok, obj, sent, mentions, category):
+    if not mentions:
+        return None, False
+    non_country = [m for m in mentions if not m.place.is_country]
+    if obj is not None:
+        for m in mentions:
+            if obj.left_edge.idx <= m.start <= obj.right_edge.idx:
+                if not m.place.is_country or not non_country:
+                    return m, True
+    sub = tok.subtree if tok.pos_ != "NOUN" else tok.head.subtree
+    span_a = min((t.idx for t in sub), default=tok.idx)
+    sub = tok.subtree if tok.pos_ != "NOUN" else tok.head.subtree
+    span_b = max((t.idx + len(t) for t in sub), default=tok.idx)
+    inside = [m for m in non_country if span_a <= m.start < span_b]
+    pool = inside or non_country
+    if pool:
+        best = min(pool, key=lambda m: abs(m.start - tok.idx))
+        return best, True
+    countries = [m for m in mentions if m.place.is_country]
+    # a country named as an actor ("Afghanistan has offered") is not where it happened
+    countries = [m for m in countries if not _mention_is_subject(m, sent)]
+    if countries:
+        return min(countries, key=lambda m: abs(m.start - tok.idx)), True
+    return None, False
+
+
+def _mention_is_subject(m, sent) -> bool:
+    span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    while t.head is not t:
+        if t.dep_ in ("nsubj", "nsubjpass", "poss"):
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+        t = t.head
+    return False
+
+
+def _date_for(tok, sent, published):
+    best, best_dist = None, None
+    own = {tok} | set(tok.ancestors)
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME", "EVENT"):
+            continue
+        if not _attached_to(ent.root, own, tok):
+            continue
+        when = resolve(ent.text, published)
+        if when is None:
+            continue
+        dist = abs(ent.start - tok.i)
+        in_subtree = ent.root in set(tok.subtree) or ent.root.head is tok
+        if in_subtree:
+            dist -= 100
+        if best is None or dist < best_dist:
+            best, best_dist = when, dist
+    if best is None:
+        # "At dawn this Friday" is not always a DATE entity: look at the sentence text itself
+        m = re.search(r"\b(yesterday|last night|today|tonight|this (?:morning|evening|afternoon)|overnight|"
+                      r"(?:on|this|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+                      sent.text, re.I)
+        if m:
+            best = resolve(m[0], published)
+    return best
+
+
+def _attached_to(root, own, tok) -> bool:
+    """Whether a date belongs to the trigger's clause, not to a relative clause beside it."""
+    if root in set(tok.subtree):
+        return True
+    t = root
+    while t.head is not t:
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp", "appos") and t.head not in own:
+            return False
+        t = t.head
+        if t in own:
+            return True
+    return t in own
+
+
+def _first_actor_before(tok, sent, ctx, military):
+    """When the parse gives no subject: the first named actor before the trigger."""
+    for ent in sent.ents:
+        if ent.start >= tok.i:
+            break
+        if ent.label_ in ("ORG", "GPE", "NORP"):
+            name = act.normalise(ent.text, ctx, military_default=military)
+            if name:
+                return name
+    return None
+
+
+def _counts(sent, category) -> dict:
+    out: dict[str, int] = {}
+    for tok in sent:
+        if not (tok.like_num or tok.lower_ in ("dozens", "hundreds", "thousands", "scores", "dozen")):
+            continue
+        if tok.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
+            continue
+        if tok.dep_ == "compound" or (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].like_num):
+            continue  # part of "three thousand": handled at the last word
+        first = tok
+        while first.i > sent.start and (tok.doc[first.i - 1].like_num or tok.doc[first.i - 1].lower_ in ("and",)) \
+                and tok.doc[first.i - 1].ent_type_ == tok.ent_type_:
+            first = tok.doc[first.i - 1]
+        number_text = tok.doc[first.i: tok.i + 1].text
+        prefix = tok.doc[max(sent.start, first.i - 4): first.i].text + " "
+        amt = amount(number_text, prefix)
+        if amt is None:
+            continue
+        noun = tok.head if tok.dep_ in ("nummod", "quantmod", "amod") else tok
+        if tok.lower_ in ("dozens", "hundreds", "thousands", "scores"):
+            noun = _prep_object(tok, ("of",)) or tok
+        kind = _kind_of(noun, tok, category)
+        if kind and amt.value > out.get(kind, -1):
+            out[kind] = amt.value
+    return out
+
+
+def _kind_of(noun, num, category) -> str | None:
+    """What a number counts: from its noun and the verb governing it."""
+    words = [noun.lower_] + [c.lower_ for c in noun.children] + [noun.head.lower_]
+    verb = noun.head
+    hops = 0
+    while verb.pos_ not in ("VERB",) and verb.head is not verb and hops < 3:
+        verb = verb.head
+        hops += 1
+    words.append(verb.lower_)
+    words += [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod")]
+    for w in words:
+        if w in KIND_OF_WORD:
+            kind = KIND_OF_WORD[w]
+            if kind == "captured" and noun.lower_ not in TROOP_WORDS | {"people", "prisoners", "militants",
+                                                                        "fighters", "insurgents"}:
+                continue
+            return kind
+    if noun.lower_ in TROOP_WORDS and category in ("deploy", "withdraw"):
+        return "troops"
+    if noun.lower_ in TROOP_WORDS and any(w in ("deployed", "sent", "dispatch", "deployment", "send") for w in words):
+        return "troops"
+    return None
+
+
+def _sub_type(d: _Draft, tok, sent) -> str | None:
+    c = d.category
+    low = sent.text.lower()
+    state = d.actor1 or ""
+    is_state = state.startswith(("Military Forces", "Police Forces", "Government"))
+    if c == "capture":
+        if is_state:
+            if d.own_territory:
+                return "Government regains territory"
+            d.notes.append("territory taken by a foreign state's forces")
+            return "Armed clash"
+        return "Non-state actor overtakes territory"
+    if c == "recapture":
+        return "Government regains territory" if is_state or not state else "Non-state actor overtakes territory"
+    if c == "withdraw":
+        if _prep_object(tok, ("from",)) is not None and d.place is not None and not d.place.place.is_country:
+            return "Non-violent transfer of territory"
+        return None
+    if c in ("clash",):
+        if "protest" in low or "demonstrat" in low:
+            return "Violent demonstration" if "police" in low else None
+        return "Armed clash"
+    if c in ("attack", "kill"):
+        victims = (d.actor2 or "")
+        if "protesters" in low or "demonstrators" in low:
+            return "Excessive force against protesters"
+        if victims.startswith("Civilians") or "civilian" in low:
+            return "Attack"
+        if any(w in low for w in ("suicide bomb", "suicide attack")):
+            return "Suicide bomb"
+        if any(w in low for w in ("airstrike", "air strike", "drone", "warplane", "jets")):
+            return "Air/drone strike"
+        if any(w in low for w in ("shell", "artillery", "missile", "rocket", "mortar")):
+            return "Shelling/artillery/missile attack"
+        if any(w in low for w in ("roadside bomb", "ied", "landmine", "explosive device", "car bomb")):
+            return "Remote explosive/landmine/IED"
+        if victims.startswith(("Military", "Police")) or d.actor2:
+            return "Armed clash"
+        if d.counts.get("killed") and not victims:
+            return "Attack"
+        return "Armed clash" if c == "attack" else "Attack"
+    direct = {"airstrike": "Air/drone strike", "shelling": "Shelling/artillery/missile attack",
+              "ied": "Remote explosive/landmine/IED", "suicide": "Suicide bomb", "grenade": "Grenade",
+              "chemical": "Chemical weapon", "abduct": "Abduction/forced disappearance",
+              "sexual": "Sexual violence", "arrest": "Arrests", "defuse": "Disrupted weapons use",
+              "destroy": "Looting/property destruction"}
+    if c in direct:
+        return direct[c]
+    if c == "protest":
+        if any(w in low for w in ("opened fire", "shot dead", "killed", "live ammunition")):
+            return "Excessive force against protesters"
+        if any(w in low for w in ("tear gas", "dispersed", "arrested", "detained", "water cannon", "rubber bullets", "warning shots", "beat")):
+            return "Protest with intervention"
+        if any(w in low for w in ("stones", "rocks", "torched", "set fire", "violent", "vandal", "molotov")):
+            return "Violent demonstration"
+        return "Peaceful protest"
+    if c == "riot":
+        return "Mob violence" if "mob" in low or "lynch" in low else "Violent demonstration"
+    if c == "agreement":
+        return "Agreement" if d.status == "happened" and any(
+            w in low for w in ("signed", "agreed", "reached", "struck", "brokered", "concluded")) else None
+    if c == "release":
+        return "Other" if d.counts.get("released") else None
+    if c == "base":
+        return "Headquarters or base established" if tok.lower_ in ("base", "headquarters", "outpost") or any(
+            w in low for w in (" base", "headquarters", "outpost")) else None
+    return None
+
+
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Reports of one event in one article become one event; a retreat at a place that
+    changed hands that day is part of the capture."""
+    out: list[_Draft] = []
+    for d in drafts:
+        twin = None
+        for o in out:
+            if _same_event(o, d):
+                twin = o
+                break
+        if twin is None:
+            out.append(d)
+            continue
+        twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
+        for k, v in d.counts.items():
+            twin.counts[k] = max(twin.counts.get(k, 0), v)
+        if twin.place is None or (d.place_direct and not twin.place_direct) or (
+                d.place is not None and twin.place.place.is_country and not d.place.place.is_country):
+            twin.place, twin.place_direct = d.place or twin.place, d.place_direct or twin.place_direct
+        if twin.when is None or (d.when is not None and d.when.precision < twin.when.precision):
+            twin.when = d.when
+        twin.actor1 = twin.actor1 or d.actor1
+        twin.actor2 = twin.actor2 or d.actor2
+        if d.claim == "confirmed" or (twin.claim == "reported" and d.claim != "reported"):
+            twin.claim = d.claim if twin.claim != "claimed" or d.claim == "confirmed" else twin.claim
+            twin.claimed_by = twin.claimed_by or d.claimed_by
+        twin.confidence = min(0.95, max(twin.confidence, d.confidence) + 0.05)
+    return out
+
+
+def _same_event(a: _Draft, b: _Draft) -> bool:
+    kind_a = a.sub_event_type or a.plover
+    kind_b = b.sub_event_type or b.plover
+    territorial = {"capture", "recapture", "fall"}
+    retreat_fold = (a.category in territorial and b.category == "withdraw") or (
+        b.category in territorial and a.category == "withdraw")
+    if kind_a != kind_b and not retreat_fold:
+        if not (a.sub_event_type in TERRITORY_TYPES and b.sub_event_type in TERRITORY_TYPES):
+            return False
+    if a.status != b.status and not retreat_fold:
+        return False
+    pa = a.place.place if a.place else None
+    pb = b.place.place if b.place else None
+    if pa and pb and pa.geonameid != pb.geonameid:
+        if not (pa.is_country and pb.country_code == pa.country_code) and not (
+                pb.is_country and pa.country_code == pb.country_code):
+            return False
+    if retreat_fold and (pa is None or pb is None):
+        return False
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold:
+        return False
+    if a.when and b.when and a.when.date != b.when.date and a.when.precision == 1 and b.when.precision == 1:
+        return False
+    if kind_a is None and kind_b is None and not retreat_fold:
+        return False
+    if (pa is None or pb is None) and not (a.actor1 and a.actor1 == b.actor1):
+        return False
+    return True

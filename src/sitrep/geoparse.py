@@ -1,0 +1,546 @@
+"""Find place names in a text and resolve them to gazetteer entries, like an analyst would.
+
+Recognition starts from NER entities when given (GPE/LOC/FAC are places; PERSON,
+ORG and NORP are checked for mislabelled places) and adds capitalised token runs
+that are gazetteer names *and* carry a cue: "in X", "near X", "X province", "the
+town of X", a list with another place, or the same name recognised elsewhere in the
+text. Demonyms ("Afghan forces") are context, never mentions.
+
+Resolution scores each candidate by population and feature type, the article's
+dominant countries (unambiguous mentions + ``context_country`` + demonyms), a
+qualifier next to the name ("Andar district, Ghazni province"; "X, Y" where Y is
+X's province or country), type words ("X district" -> ADM2) and closeness to the
+other places of the article::
+
+    gp = Geoparser(Gazetteer.open())
+    for m in gp.parse(text, ents=[(s, e, label), ...], context_country="AF"):
+        print(m.text, m.place.name, m.place.admin1, m.score)
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .gazetteer import Gazetteer, fold, strip_type
+from .model import Place, PlaceMention
+
+ABBREVIATIONS = {"U.S.": "US", "US": "US", "U.S": "US", "USA": "US", "U.S.A.": "US", "UK": "GB",
+                 "U.K.": "GB", "UAE": "AE", "U.A.E.": "AE", "DRC": "CD"}
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[-'’](?=\w))*")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ad|ar|ash|an|az|at|ed|ez|es|ul)-[^\W\d_]", re.I)
+_POSSESSIVE = re.compile(r"['’]s$")
+_CONNECT = frozenset("of and de del la le les du des da do dos das di the al el e i ye on upon sur en am "
+                     "im an der y".split())
+_TYPE_HINT = {"province": "ADM1", "provinces": "ADM1", "governorate": "ADM1", "region": "ADM1",
+              "state": "ADM1", "oblast": "ADM1", "prefecture": "ADM1", "district": "ADM2",
+              "districts": "ADM2", "county": "ADM2", "municipality": "ADM2", "city": "PPL",
+              "town": "PPL", "village": "PPL", "villages": "PPL", "suburb": "PPL", "area": None,
+              "areas": None, "countryside": None, "outskirts": None, "airport": None}
+_OF_PREV = {"city": "PPL", "town": "PPL", "village": "PPL", "province": "ADM1", "district": "ADM2",
+            "governorate": "ADM1", "region": "ADM1", "outskirts": None, "north": None, "south": None,
+            "east": None, "west": None, "northeast": None, "northwest": None, "southeast": None,
+            "southwest": None, "suburbs": None, "centre": None, "center": None, "capital": None,
+            "heart": None, "parts": None, "areas": None, "county": "ADM2", "state": "ADM1",
+            "municipality": "ADM2", "border": None, "streets": None, "residents": None}
+_STRONG_PREV = frozenset("near outside nearby around towards toward via across throughout besieged "
+                         "captured seized shelled bombed stormed encircled recaptured".split())
+_APPOS = frozenset("city town village capital province district region north south east west "
+                   "stronghold hometown border".split())
+_WEAK_PREV = frozenset("in at from to into between and or inside entered reached".split())
+_TITLES = frozenset("president mr mrs ms dr sir lord king queen prince princess sheikh mullah imam "
+                    "pope gen general col colonel capt captain sgt sergeant lt lieutenant maj major "
+                    "minister governor senator rep judge bishop father brother sister saint st "
+                    "chancellor premier commander spokesman ambassador secretary mayor emir sultan".split())
+_STOP = frozenset("""the a an in on at of for by to from with and or but if as so no not nor all any
+some many most more much few several each every both either neither other such this that these those
+there here then than when while where what who whom whose why how he she it we they you i me him her
+his its our their them us my your one two three four five six seven eight nine ten first second third
+last next new old great good big little high low long north south east west northern southern eastern
+western central upper lower middle january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+friday saturday sunday today yesterday tomorrow mr mrs ms dr president minister prime general government
+army police ministry council parliament congress senate court security defense defence forces force
+islamic state republic kingdom union united national international news press agency party front
+democratic federal coalition alliance office department official officials god allah christmas easter
+ramadan eid world page photo video read share comment home said says will would can could may might
+must should also even just still only however meanwhile although because since until despite during
+under over among against without within across through around near outside inside between up down
+out off according after before about above below again ago already always never often once perhaps
+please thanks yes well why mission liberty independence freedom unity peace hope justice victory
+province district city town village county region governorate area border capital centre center street
+road bridge airport station camp base hospital school university prison river lake mountain valley
+black white red green blue gold golden silver royal grand saint st fort port mount cape bay island
+islands gulf sea ocean lord sir king queen prince emir sheikh mullah imam pope""".split())
+_LISTSEP = re.compile(r"^\s*(?:,|,?\s*(?:and|or))\s*$")
+_QUALSEP = re.compile(r"^(?:\s+(?:province|district|governorate|region|state|county|city|town|village))?"
+                      r"\s*(?:,|\bin|,\s*in)\s*(?:the\s+)?$", re.I)
+_BLOCK = frozenset("DATE TIME CARDINAL ORDINAL QUANTITY MONEY PERCENT LANGUAGE".split())
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+MAX_SPAN = 6
+
+
+def precision_of(place: Place | None) -> int:
+    """ACLED geo_precision: 1 town/city, 2 district (ADM2), 3 province/country/other."""
+    if place is None or not place.feature_code:
+        return 3
+    fc = place.feature_code
+    if fc.startswith("PPL"):
+        return 1
+    return 2 if fc == "ADM2" else 3
+
+
+@dataclass(eq=False)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    cap: bool
+    sent_start: bool
+    label: str | None = None
+    ent: int = -1
+
+
+@dataclass(eq=False)
+class _Cand:
+    start: int
+    end: int
+    text: str
+    key: str
+    label: str | None
+    i: int  # first token index
+    j: int  # one past last token index
+    whole_ent: bool
+    strong: bool
+    weak: bool
+    hint: str | None
+    country_code: str | None = None  # set for abbreviations
+    accepted: bool = False
+    recog: float = 0.0
+    qualifier: "_Cand | None" = None
+    options: list = field(default_factory=list)
+
+
+class Geoparser:
+    """Recognise and resolve place mentions. Thread-safe; holds no per-document state."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+
+    # ---------------------------------------------------------------- recognition
+    def _tokens(self, text: str, ents) -> list[_Tok]:
+        toks: list[_Tok] = []
+        for m in _TOKEN.finditer(text):
+            s, e, w = m.start(), m.end(), m.group()
+            pm = _POSSESSIVE.search(w)
+            if pm and len(w) > 2:
+                e -= 2
+                w = w[:-2]
+            j = s - 1
+            while j >= 0 and text[j] in " \t\"'“‘(«[—–-":
+                j -= 1
+            sent = j < 0 or text[j] in ".!?:\n\r|" or "\n" in text[j:s]
+            cap = w[0].isupper() or bool(_ARTICLE_PREFIX.match(w) and len(w) > 3)
+            if "-" in w and cap and not w.isupper() and not self.gaz.is_name(w):
+                off = 0
+                for part in w.split("-"):
+                    if part:
+                        toks.append(_Tok(s + off, s + off + len(part), part, part[0].isupper(),
+                                         sent and off == 0))
+                    off += len(part) + 1
+                continue
+            toks.append(_Tok(s, e, w, cap, sent))
+        if ents:
+            spans = sorted((int(a), int(b), str(lab)) for a, b, lab in ents)
+            starts = [sp[0] for sp in spans]
+            for t in toks:
+                k = bisect.bisect_right(starts, t.start) - 1
+                if k >= 0 and spans[k][0] <= t.start < spans[k][1]:
+                    t.label, t.ent = spans[k][2], k
+        return toks
+
+    def _runs(self, toks: list[_Tok]):
+        """Maximal runs of capitalised tokens (with inner connectors) inside one entity or none."""
+        n, i = len(toks), 0
+        while i < n:
+            t = toks[i]
+            if not t.cap or t.label in _BLOCK:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and toks[j].ent == t.ent:
+                u = toks[j]
+                gap_ok = u.start - toks[j - 1].end <= 1
+                if t.ent >= 0:
+                    if not gap_ok and toks[j - 1].end != u.start - 2:
+                        break
+                elif not gap_ok or not (u.cap or (u.text.lower() in _CONNECT and j + 1 < n
+                                                  and toks[j + 1].cap and toks[j + 1].ent == t.ent
+                                                  and toks[j + 1].start - u.end == 1)):
+                    break
+                j += 1
+            yield i, j
+            i = j
+
+    @staticmethod
+    def _cue(text, toks, i, j):
+        """(strong, weak, hint) from the words right around tokens i..j."""
+        strong = weak = False
+        hint = None
+        k, the = i - 1, False
+        if k >= 0 and toks[k].text.lower() == "the" and not text[toks[k].end:toks[k + 1].start].strip():
+            k, the = k - 1, True
+        p1 = p2 = ""
+        if k >= 0:
+            gap = text[toks[k].end:toks[k + 1].start]
+            p1 = toks[k].text.lower()
+            if gap.strip() == "," and p1 in _APPOS and not the:
+                strong = True
+                p1 = ""
+            elif gap.strip():
+                p1 = ""
+            elif k > 0 and not text[toks[k - 1].end:toks[k].start].strip():
+                p2 = toks[k - 1].text.lower()
+        if j < len(toks) and not text[toks[j - 1].end:toks[j].start].strip():
+            nx = toks[j].text.lower()
+            if nx in _TYPE_HINT:
+                strong, hint = True, _TYPE_HINT[nx]
+        if p1 == "of" and p2 in _OF_PREV:
+            strong, hint = True, hint or _OF_PREV[p2]
+        elif p1 in _STRONG_PREV:
+            strong = True
+        elif p1 in _WEAK_PREV and not the:
+            weak = True
+        if p1 in _TITLES:
+            strong = weak = False
+        return strong, weak, hint
+
+    def _find(self, text: str, toks: list[_Tok], lowered: set[str], demonyms: list[str]) -> list[_Cand]:
+        gaz = self.gaz
+        cands: list[_Cand] = []
+        for i0, j0 in self._runs(toks):
+            label = toks[i0].label
+            ent_tokens = None
+            if toks[i0].ent >= 0:
+                ent_tokens = (i0, j0)
+            i = i0
+            found_any = False
+            while i < j0:
+                t = toks[i]
+                if not t.cap:
+                    i += 1
+                    continue
+                hit = None
+                for j in range(min(j0, i + MAX_SPAN), i, -1):
+                    last = toks[j - 1]
+                    if not last.cap:
+                        continue
+                    surface = text[t.start:last.end]
+                    if j - i == 1 and surface in ABBREVIATIONS:
+                        hit = (j, "abbr")
+                        break
+                    if j - i == 1 and (surface.lower() in _STOP or (surface.isupper() and len(surface) <= 4)):
+                        if gaz.demonym(surface):
+                            hit = (j, "demonym")
+                        break
+                    if gaz.demonym(surface):
+                        hit = (j, "demonym")
+                        break
+                    if gaz.is_name(surface) or (label in ("GPE", "LOC") and gaz.is_name(surface, True)):
+                        hit = (j, "name")
+                        break
+                if hit is None:
+                    i += 1
+                    continue
+                j, kind = hit
+                surface = text[t.start:toks[j - 1].end]
+                if kind == "demonym":
+                    demonyms.append(gaz.demonym(surface))
+                    found_any = True
+                    i = j
+                    continue
+                strong, weak, hint = self._cue(text, toks, i, j)
+                c = _Cand(t.start, toks[j - 1].end, surface, fold(surface), label, i, j,
+                          ent_tokens == (i, j) or (ent_tokens is not None and self._whole(toks, i, j, i0, j0)),
+                          strong, weak, hint)
+                if kind == "abbr":
+                    c.country_code = ABBREVIATIONS[surface]
+                cands.append(c)
+                found_any = True
+                i = j
+            if label in ("GPE", "LOC") and not found_any:
+                s, e = toks[i0].start, toks[j0 - 1].end
+                while i0 < j0 and toks[i0].text.lower() in _CONNECT:
+                    i0 += 1
+                if i0 < j0 and toks[i0].text.lower() not in _STOP:
+                    s = toks[i0].start
+                    cands.append(_Cand(s, e, text[s:e], fold(text[s:e]), label, i0, j0, True,
+                                       False, False, None))
+        return cands
+
+    @staticmethod
+    def _whole(toks, i, j, i0, j0) -> bool:
+        """The span covers the entity except leading 'the' and connectors."""
+        while i0 < j0 and not toks[i0].cap:
+            i0 += 1
+        return i == i0 and j == j0
+
+    def _accept(self, c: _Cand, toks: list[_Tok], lowered: set[str], have_ents: bool,
+                known: set[str]) -> float:
+        """Recognition confidence 0-1 (0 = not a place mention)."""
+        single = c.j - c.i == 1
+        word = c.text.lower()
+        first = toks[c.i]
+        prev = toks[c.i - 1].text.lower() if c.i > 0 else ""
+        if prev in _TITLES:
+            return 0.0
+        if c.country_code:
+            return 0.9
+        if c.label in ("GPE", "LOC"):
+            return 0.9
+        if c.label == "FAC":
+            return 0.75 if c.i == self._first_cap(toks, c.i) else 0.0
+        countryish = any(p.is_country and k < 2 for p, k in self.gaz.lookup(c.text)[:1])
+        is_common = single and word in lowered
+        if c.label in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "LAW"):
+            if not c.whole_ent:
+                return 0.0
+            if c.label == "NORP":
+                return 0.7 if countryish else 0.0
+            if c.strong or (c.key in known and not is_common):
+                return 0.7
+            if c.weak and not is_common and (c.label != "PERSON" or single) and self._sizeable(c):
+                return 0.6
+            return 0.0
+        # no entity label (or EVENT etc.)
+        if countryish and not is_common:
+            return 0.8
+        if c.strong:
+            return 0.75
+        if is_common or (single and first.sent_start and c.key not in known):
+            return 0.0
+        if c.key in known:
+            return 0.7
+        if c.weak and not self._run_extends(toks, c):
+            return 0.6 if have_ents else 0.65
+        if not have_ents and not first.sent_start and not self._run_extends(toks, c):
+            top = self.gaz.lookup(c.text)[:1]
+            if top and top[0][1] < 2 and (top[0][0].population >= 20000 or top[0][0].is_region):
+                return 0.5
+        return 0.0
+
+    def _sizeable(self, c: _Cand) -> bool:
+        top = self.gaz.lookup(c.text)[:1]
+        return bool(top) and top[0][1] < 2 and (top[0][0].population >= 5000 or top[0][0].is_region)
+
+    @staticmethod
+    def _first_cap(toks, i):
+        while i > 0 and toks[i - 1].cap and toks[i - 1].ent == toks[i].ent and toks[i].ent >= 0:
+            i -= 1
+        return i
+
+    @staticmethod
+    def _run_extends(toks, c) -> bool:
+        """Another capitalised word is glued to the span (e.g. 'Ashraf Ghani')."""
+        before = c.i > 0 and toks[c.i - 1].cap and toks[c.i].start - toks[c.i - 1].end <= 1
+        after = c.j < len(toks) and toks[c.j].cap and toks[c.j].start - toks[c.j - 1].end <= 1 \
+            and toks[c.j].text.lower() not in _TYPE_HINT
+        return before or after
+
+    # ---------------------------------------------------------------- resolution
+    def _votes(self, cands: list[_Cand], demonyms: list[str], context_country: str | None) -> dict:
+        votes: dict[str, float] = {}
+        if context_country:
+            votes[context_country.upper()] = 3.0
+        for cc in demonyms:
+            votes[cc] = votes.get(cc, 0) + 0.5
+        for c in cands:
+            if c.country_code:
+                votes[c.country_code] = votes.get(c.country_code, 0) + 0.5
+                continue
+            opts = c.options
+            if not opts:
+                continue
+            countries = {p.country_code for p, _ in opts}
+            top = opts[0][0]
+            if len(countries) == 1:
+                w = 1.0
+            elif top.is_country:
+                w = 0.8
+            else:
+                second = max((p.population for p, _ in opts if p.country_code != top.country_code), default=0)
+                w = 0.5 if top.population > 10 * max(second, 1) else 0.0
+            if w:
+                cc = opts[0][0].country_code
+                votes[cc] = votes.get(cc, 0) + w
+        total = sum(votes.values()) or 1.0
+        return {k: v / total for k, v in votes.items()}
+
+    @staticmethod
+    def _contains(outer: Place, inner: Place) -> bool:
+        if outer == inner or outer.country_code != inner.country_code:
+            return False
+        if outer.is_country:
+            return True
+        if outer.feature_code == "ADM1":
+            return bool(inner.admin1) and fold(inner.admin1) == fold(outer.name) and not inner.is_country
+        if outer.feature_code == "ADM2":
+            return bool(inner.admin2) and fold(inner.admin2) == fold(outer.name) and inner.feature_code != "ADM1"
+        return False
+
+    def _prior(self, c: _Cand, shares: dict, top_cc: str | None, near: frozenset) -> list[float]:
+        opts = c.options
+        scores = []
+        for p, kind in opts:
+            s = 0.35 * math.log10(p.population + 100)
+            fc = p.feature_code or ""
+            if p.is_country:
+                s += 2.0 if kind < 2 else 0.0
+            elif fc == "ADM1":
+                s += 0.3
+            elif fc == "ADM2":
+                s -= 0.3
+            elif fc == "PPLC":
+                s += 0.3
+            if p.is_region and c.hint not in ("ADM1", "ADM2"):
+                same = strip_type(p.name)
+                if any(q.feature_code.startswith("PPL") and strip_type(q.name) == same
+                       and self._contains(p, q) for q, _ in opts):
+                    s -= 1.5
+            if c.hint:
+                if fc == c.hint or (c.hint == "PPL" and fc.startswith("PPL")):
+                    s += 2.5
+                elif c.hint == "ADM2" and fc == "ADM1":
+                    s += 1.0
+                elif c.hint == "PPL" and p.is_region:
+                    s -= 1.0
+            s += (0.3, 0.0, -0.8)[min(kind, 2)]
+            cc = p.country_code
+            s += 3.0 * shares.get(cc, 0.0) + (0.7 if cc == top_cc else 0.0) + (0.4 if cc in near else 0.0)
+            scores.append(s)
+        return scores
+
+    def _resolve(self, text: str, cands: list[_Cand], demonyms: list[str], context_country: str | None):
+        gaz = self.gaz
+        for c in cands:
+            c.options = list(gaz.lookup(c.text)[:25]) if not c.country_code else []
+            if c.country_code:
+                cp = gaz.country(c.country_code)
+                c.options = [(cp, 0)] if cp else []
+        shares = self._votes(cands, demonyms, context_country)
+        top_cc = max(shares, key=shares.get) if shares else None
+        near = gaz.neighbours(top_cc) if top_cc else frozenset()
+        for a, b in zip(cands, cands[1:]):
+            if b.start >= a.end and _QUALSEP.match(_gap(a, b, text)):
+                a.qualifier = b
+        cache: dict = {}
+        index = {id(c): k for k, c in enumerate(cands)}
+        scored = []
+        for c in cands:
+            ck = (c.key, c.hint, c.qualifier.key if c.qualifier else None)
+            if ck not in cache:
+                cache[ck] = self._prior(c, shares, top_cc, near)
+            s = list(cache[ck])
+            if c.qualifier and c.qualifier.options:
+                qopts = [q for q, _ in c.qualifier.options[:10]]
+                for k, (p, _) in enumerate(c.options):
+                    if any(self._contains(q, p) for q in qopts):
+                        s[k] += 4.0
+            scored.append(s)
+        for c, s in zip(cands, scored):  # a qualifier prefers the reading that contains its place
+            if c.qualifier and c.options:
+                best = c.options[max(range(len(s)), key=s.__getitem__)][0]
+                q = c.qualifier
+                qi = index[id(q)]
+                for k, (p, _) in enumerate(q.options):
+                    if self._contains(p, best):
+                        scored[qi][k] += 2.0
+        anchors = []
+        for c, s in zip(cands, scored):
+            if c.options and len(anchors) < 30:
+                k = max(range(len(s)), key=s.__getitem__)
+                p = c.options[k][0]
+                if not p.is_country and _softmax_top(s) >= 0.6 and p.latitude is not None:
+                    if all(a[1] is not p for a in anchors):
+                        anchors.append((c.key, p))
+        out = []
+        for c, s in zip(cands, scored):
+            if not c.options:
+                out.append((c, None, 0.3))
+                continue
+            if anchors:
+                order = sorted(range(len(s)), key=s.__getitem__, reverse=True)[:8]
+                for k in order:
+                    p = c.options[k][0]
+                    if p.latitude is None or p.is_country:
+                        continue
+                    d = min((_km(p, a) for key, a in anchors if key != c.key), default=math.inf)
+                    s[k] += 1.2 if d < 50 else 0.8 if d < 200 else 0.4 if d < 600 else 0.0
+            k = max(range(len(s)), key=s.__getitem__)
+            best = c.options[k][0]
+            m = s[k]
+            w = [math.exp(x - m) for x in s]
+            same = sum(x for x, (p, _) in zip(w, c.options) if p is best or (
+                p.country_code == best.country_code and p.latitude is not None
+                and best.latitude is not None and _km(p, best) < 50))
+            out.append((c, best, same / sum(w)))
+        return out
+
+    # ---------------------------------------------------------------- entry point
+    def parse(self, text: str, ents: Iterable[tuple[int, int, str]] | None = None, *,
+              context_country: str | None = None) -> list[PlaceMention]:
+        """Place mentions in ``text``, in order, with ``text[m.start:m.end] == m.text``."""
+        if not text or not text.strip():
+            return []
+        ents = list(ents) if ents is not None else None
+        toks = self._tokens(text, ents)
+        lowered = {t.text.lower() for t in toks if not t.cap}
+        demonyms: list[str] = []
+        cands = self._find(text, toks, lowered, demonyms)
+        have_ents = ents is not None
+        known = {c.key for c in cands if c.label in ("GPE", "LOC") or c.strong or c.country_code}
+        for c in cands:
+            c.recog = self._accept(c, toks, lowered, have_ents, known)
+        known |= {c.key for c in cands if c.recog >= 0.6}
+        for _ in range(3):  # propagation: same name elsewhere, lists of places
+            changed = False
+            for k, c in enumerate(cands):
+                if c.recog > 0:
+                    continue
+                r = self._accept(c, toks, lowered, have_ents, known)
+                if not r:
+                    for o in (cands[k - 1] if k else None, cands[k + 1] if k + 1 < len(cands) else None):
+                        if o is not None and o.recog > 0 and _LISTSEP.match(_gap(*sorted((o, c), key=lambda x: x.start), text)) \
+                                and c.label not in ("NORP",) and (c.label != "PERSON" or c.whole_ent):
+                            r = 0.55
+                if r:
+                    c.recog, changed = r, True
+                    known.add(c.key)
+            if not changed:
+                break
+        accepted = [c for c in cands if c.recog > 0]
+        resolved = self._resolve(text, accepted, demonyms, context_country)
+        out = []
+        for c, place, p in resolved:
+            score = c.recog * (0.4 + 0.6 * p) if place else c.recog * 0.3
+            out.append(PlaceMention(c.start, c.end, c.text, place, round(min(1.0, score), 4)))
+        return out
+
+
+def _gap(a: _Cand, b: _Cand, text: str) -> str:
+    return text[a.end:b.start]
+
+
+def _softmax_top(s: list[float]) -> float:
+    m = max(s)
+    z = sum(math.exp(x - m) for x in s)
+    return 1.0 / z
+
+
+def _km(a: Place, b: Place) -> float:
+    dx = (a.longitude - b.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2))
+    dx = (dx + 180) % 360 - 180
+    return 111.2 * math.hypot(a.latitude - b.latitude, dx)

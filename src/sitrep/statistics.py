@@ -1,0 +1,104 @@
+"""Aggregate figures that are not single events.
+
+"At least 183 civilians have been killed in a month, according to the UN" is a
+statistic: a count over a period or over many places, usually attributed to an
+organisation. Counted as an event it would inflate every fatality total.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import resolve
+from .model import PlaceMention, Span, Statistic
+from .quantities import amount
+
+PERIOD = re.compile(r"\b(since|so far|this year|past (?:week|month|year|few)|in (?:just |only )?(?:a|one|two|three|the past|the last)\s+"
+                    r"(?:week|month|year|days|weeks|months)|over the (?:past|last)|to date|in total|altogether|"
+                    r"since the (?:start|beginning))\b", re.I)
+AGGREGATE_KINDS = {"killed", "injured", "displaced", "arrested", "abducted", "missing"}
+VAGUE_NUMBERS = {"dozens", "hundreds", "thousands", "scores", "dozen", "millions"}
+
+
+def _number_tokens(sent):
+    for tok in sent:
+        if not (tok.like_num or tok.lower_ in VAGUE_NUMBERS):
+            continue
+        if tok.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
+            continue
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if nxt is not None and nxt.like_num and nxt.ent_type_ == tok.ent_type_:
+            continue
+        first = tok
+        while first.i > sent.start and tok.doc[first.i - 1].like_num:
+            first = tok.doc[first.i - 1]
+        yield first, tok
+
+
+def _attribution(sent) -> str | None:
+    m = re.search(r"\baccording to (?:the )?([^,.;]+)", sent.text, re.I)
+    if m:
+        return m.group(1).strip().rstrip(".")
+    for tok in sent:
+        if tok.lower_ in ("said", "says", "reported", "estimated", "estimates") and tok.dep_ in ("ROOT", "parataxis"):
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.pos_ in ("PROPN",) or (subj is not None and subj.ent_type_ == "ORG"):
+                return " ".join(t.text for t in subj.subtree)
+    return None
+
+
+def _period(sent, published):
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            w = resolve(ent.text, published) if published else None
+            if w is None or w.precision >= 2:
+                return ent.text.strip()
+    m = PERIOD.search(sent.text)
+    return m.group(0) if m else None
+
+
+def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -> tuple[list[Statistic], set[int]]:
+    """Statistics in one sentence, and the token indices (verbs) they account for."""
+    stats: list[Statistic] = []
+    used: set[int] = set()
+    period = _period(sent, published)
+    attributed = _attribution(sent)
+    places = tuple(dict.fromkeys(m.text for m in mentions if m.place is not None and not m.place.is_country))
+    for first, tok in _number_tokens(sent):
+        prefix = tok.doc[max(sent.start, first.i - 4): first.i].text + " "
+        amt = amount(tok.doc[first.i: tok.i + 1].text, prefix)
+        if amt is None or amt.value < 2:
+            continue
+        noun = tok.head if tok.dep_ in ("nummod", "quantmod", "amod") else tok
+        if tok.lower_ in VAGUE_NUMBERS:
+            noun = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for g in c.children if g.dep_ == "pobj"), tok)
+        part_of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        whole = None
+        if part_of is not None:  # "12 of the 34 provincial capitals"
+            whole = next((g for g in part_of.children if g.dep_ == "pobj"), None)
+            if whole is not None:
+                noun = whole
+        kind = kind_of(noun, tok, "")
+        aggregate = (kind in AGGREGATE_KINDS and (period or attributed or len(places) > 1)) or (
+            kind == "displaced") or (whole is not None and period)
+        if not aggregate:
+            continue
+        verb = noun.head
+        hops = 0
+        while verb.pos_ != "VERB" and verb.head is not verb and hops < 3:
+            verb = verb.head
+            hops += 1
+        noun_words = [t.text for t in noun.subtree if not t.like_num and t.dep_ not in ("prep", "punct", "det", "appos")
+                      and t.i < (noun.right_edge.i + 1) and not any(a.dep_ in ("prep", "appos", "relcl") for a in t.ancestors if a.i >= noun.left_edge.i and a is not noun and a in noun.subtree)]
+        noun_text = " ".join(w for w in noun_words if w.lower() not in ("least", "about", "at", "of", "the")) or noun.text
+        if noun.dep_ in ("nsubj", "nsubjpass"):
+            what = f"{noun_text} {verb.text}" if verb is not noun else noun_text
+        else:
+            what = f"{noun_text} ({verb.text})" if verb is not noun else noun_text
+        used.add(verb.i)
+        stats.append(Statistic(
+            what=what, value=amt.value, qualifier=amt.qualifier, period=period,
+            places=places, attributed_to=attributed,
+            evidence=(Span(sent.start_char, sent.end_char, sent.text),)))
+    return stats, used

@@ -1,0 +1,506 @@
+"""The event database: articles and everything extracted from them, in SQLite.
+
+    with Store.open("sitrep.db") as store:
+        report = store.save(results)          # upsert, never a duplicate
+        rows = store.events(since="2024-03-01", country="ua")
+
+Methods take and return plain values (dicts, ``ArticleResult``); the SQL stays
+portable (no SQLite-only functions, JSON kept as TEXT) so a PostgreSQL store
+can sit behind the same API. Migrations are functions recorded in
+``_migrations`` (sqlite-utils style); ``meta`` holds ``application=sitrep`` and
+``schema_version``. A later migration will add ``canonical_events`` and
+``events.canonical_id`` to merge reports of one real-world event.
+
+Contract: ``Event.id`` is unique across articles (derive it from the article
+id). Country codes are stored upper-case; ``Place.population`` is not stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .errors import StoreError, UsageError
+from .model import Article, ArticleResult, Event, Place, PlaceMention, Span, Statistic
+
+DEFAULT_PATH = "sitrep.db"
+APPLICATION = "sitrep"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+TERRITORY_SUB_EVENTS = ("Non-state actor overtakes territory", "Government regains territory",
+                        "Non-violent transfer of territory")
+
+ARTICLE_COLUMNS = ("id", "title", "url", "published", "source", "language", "text",
+                   "origin", "ingested_at", "content_hash", "extraction_hash")
+EVENT_COLUMNS = ("id", "article_id", "seq", "event_type", "sub_event_type", "plover",
+                 "actor1", "actor2", "place_name", "geonameid", "latitude", "longitude",
+                 "country_code", "admin1", "admin2", "feature_code", "geo_precision",
+                 "date", "time_precision", "fatalities", "counts", "status", "claim",
+                 "claimed_by", "evidence", "confidence", "notes")
+MENTION_COLUMNS = ("article_id", "seq", "start", "end", "text", "name", "geonameid",
+                   "lat", "lon", "country_code", "admin1", "admin2", "feature_code", "score")
+STATISTIC_COLUMNS = ("article_id", "seq", "what", "value", "qualifier", "period",
+                     "places", "attributed_to", "evidence")
+#: Keys of the dicts returned by ``Store.events`` (``seq`` is internal).
+ROW_KEYS = tuple(c for c in EVENT_COLUMNS if c != "seq") + ("title", "url", "source", "published")
+_JSON_EVENT_COLUMNS = ("counts", "evidence")
+
+
+# -- migrations ---------------------------------------------------------------
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register a schema migration; they run once each, in definition order."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    for sql in (
+        """CREATE TABLE articles (
+            id TEXT PRIMARY KEY, title TEXT, url TEXT, published TEXT, source TEXT,
+            language TEXT, text TEXT NOT NULL, origin TEXT, ingested_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL, extraction_hash TEXT NOT NULL)""",
+        """CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL, event_type TEXT, sub_event_type TEXT, plover TEXT,
+            actor1 TEXT, actor2 TEXT, place_name TEXT, geonameid INTEGER,
+            latitude REAL, longitude REAL, country_code TEXT, admin1 TEXT, admin2 TEXT,
+            feature_code TEXT, geo_precision INTEGER, date TEXT, time_precision INTEGER,
+            fatalities INTEGER, counts TEXT NOT NULL, status TEXT NOT NULL,
+            claim TEXT NOT NULL, claimed_by TEXT, evidence TEXT NOT NULL,
+            confidence REAL NOT NULL, notes TEXT NOT NULL)""",
+        """CREATE TABLE place_mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            text TEXT NOT NULL, geonameid INTEGER, name TEXT, lat REAL, lon REAL,
+            country_code TEXT, admin1 TEXT, admin2 TEXT, feature_code TEXT,
+            score REAL NOT NULL, PRIMARY KEY (article_id, seq))""",
+        """CREATE TABLE statistics (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL, what TEXT NOT NULL, value INTEGER NOT NULL,
+            qualifier TEXT NOT NULL, period TEXT, places TEXT NOT NULL,
+            attributed_to TEXT, evidence TEXT NOT NULL, PRIMARY KEY (article_id, seq))""",
+    ):
+        db.execute(sql)
+    for table, cols in (("articles", "content_hash"), ("articles", "published"),
+                        ("events", "date"), ("events", "country_code, date"),
+                        ("events", "event_type"), ("events", "sub_event_type"),
+                        ("events", "geonameid"), ("events", "article_id, seq"),
+                        ("place_mentions", "geonameid")):
+        name = f"idx_{table}_{cols.split(',')[0]}"
+        db.execute(f"CREATE INDEX {name} ON {table} ({cols})")
+
+
+# -- values in and out ---------------------------------------------------------
+
+Day = str | dt.date | None
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    """What ``Store.save`` did: articles by outcome, and event rows written."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+
+    @property
+    def articles(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+    def __add__(self, o: SaveReport) -> SaveReport:
+        return SaveReport(self.inserted + o.inserted, self.updated + o.updated,
+                          self.unchanged + o.unchanged, self.events + o.events)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _spans(spans: Iterable[Span]) -> str:
+    return _json([s.to_dict() for s in spans])
+
+
+def _unspans(text: str) -> tuple[Span, ...]:
+    return tuple(Span(d["start"], d["end"], d["text"]) for d in json.loads(text))
+
+
+def _day(value: Day, name: str) -> str | None:
+    if value is None or isinstance(value, dt.date):
+        d = value.date() if isinstance(value, dt.datetime) else value
+        return d.isoformat() if d else None
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"{name}: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _place_values(p: Place | None) -> tuple:
+    """name, geonameid, latitude, longitude, country_code, admin1, admin2, feature_code."""
+    if p is None:
+        return (None,) * 8
+    cc = p.country_code.upper() if p.country_code else p.country_code
+    return p.name, p.geonameid, p.latitude, p.longitude, cc, p.admin1, p.admin2, p.feature_code
+
+
+def _place(values: Iterable[Any]) -> Place | None:
+    v = tuple(values)
+    return None if v[0] is None else Place(*v)  # Place's first eight fields, in order
+
+
+def _rows(result: ArticleResult) -> tuple[tuple, list[tuple], list[tuple], list[tuple]]:
+    """The article row (up to origin) and its child rows, as stored."""
+    a = result.article
+    aid = a.id
+    article = (aid, a.title, a.url, a.published.isoformat() if a.published else None,
+               a.source, a.language, a.text, a.origin)
+    events = [(e.id, aid, i, e.event_type, e.sub_event_type, e.plover, e.actor1, e.actor2,
+               *_place_values(e.place), e.precision, e.date, e.date_precision, e.fatalities,
+               _json(dict(e.counts)), e.status, e.claim, e.claimed_by, _spans(e.evidence),
+               e.confidence, e.notes) for i, e in enumerate(result.events)]
+    mentions = [(aid, i, m.start, m.end, m.text, *_place_values(m.place), m.score)
+                for i, m in enumerate(result.places)]
+    stats = [(aid, i, s.what, s.value, s.qualifier, s.period, _json(list(s.places)),
+              s.attributed_to, _spans(s.evidence)) for i, s in enumerate(result.statistics)]
+    return article, events, mentions, stats
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _event_from_row(r: dict[str, Any]) -> Event:
+    place = _place(r[c] for c in EVENT_COLUMNS[8:16])
+    return Event(
+        id=r["id"], event_type=r["event_type"], sub_event_type=r["sub_event_type"],
+        plover=r["plover"], actor1=r["actor1"], actor2=r["actor2"], place=place,
+        precision=r["geo_precision"], date=r["date"], date_precision=r["time_precision"],
+        fatalities=r["fatalities"], counts=json.loads(r["counts"]), status=r["status"],
+        claim=r["claim"], claimed_by=r["claimed_by"], evidence=_unspans(r["evidence"]),
+        confidence=r["confidence"], notes=r["notes"])
+
+
+def _mention_from_row(r: dict[str, Any]) -> PlaceMention:
+    return PlaceMention(start=r["start"], end=r["end"], text=r["text"],
+                        place=_place(r[c] for c in MENTION_COLUMNS[5:13]), score=r["score"])
+
+
+def _statistic_from_row(r: dict[str, Any]) -> Statistic:
+    return Statistic(what=r["what"], value=r["value"], qualifier=r["qualifier"],
+                     period=r["period"], places=tuple(json.loads(r["places"])),
+                     attributed_to=r["attributed_to"], evidence=_unspans(r["evidence"]))
+
+
+def _where(since: Day = None, until: Day = None, country: str | None = None,
+           event_type: str | None = None, sub_types: Iterable[str] = ()) -> tuple[str, list]:
+    """A WHERE clause over events ``e``, and its parameters."""
+    conds: list[tuple[str, list]] = []
+    if (day := _day(since, "since")) is not None:
+        conds.append(("e.date >= ?", [day]))
+    if (day := _day(until, "until")) is not None:
+        conds.append(("e.date <= ?", [day]))
+    if country:
+        conds.append(("e.country_code = ?", [country.strip().upper()]))
+    if event_type:
+        conds.append(("(LOWER(e.event_type) = ? OR LOWER(e.sub_event_type) = ? OR "
+                      "LOWER(e.plover) = ?)", [event_type.strip().lower()] * 3))
+    if subs := list(sub_types):
+        conds.append((f"e.sub_event_type IN ({', '.join('?' * len(subs))})", subs))
+    sql = " AND ".join(c for c, _ in conds)
+    return (f" WHERE {sql}" if sql else ""), [p for _, ps in conds for p in ps]
+
+
+# -- opening -------------------------------------------------------------------
+
+def _not_sitrep(path: Path, why: str) -> StoreError:
+    return StoreError(f"{path} is not a sitrep database ({why}). It was left untouched; "
+                      f"pass a new file name with --db, or move that file away.")
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse, without writing to it, a file that is not (yet) a sitrep database."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; pass a file such as {path / DEFAULT_PATH}")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from exc
+    if not head:
+        return  # an empty file is a new database
+    if head != SQLITE_MAGIC:
+        raise _not_sitrep(path, "it is not a SQLite file")
+    try:
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            if not tables:
+                return
+            if not {"meta", "_migrations"} <= tables:
+                shown = ", ".join(sorted(tables)[:5])
+                raise _not_sitrep(path, f"a SQLite database with other tables: {shown}")
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} cannot be read as SQLite ({exc}); it may be corrupt. "
+                         f"Restore a backup or pass another --db file.") from exc
+    if meta.get("application") != APPLICATION:
+        raise _not_sitrep(path, "its meta table does not name sitrep")
+    version = int(meta.get("schema_version") or 0)
+    if version > len(MIGRATIONS):
+        raise StoreError(f"{path} has schema version {version} but this sitrep knows only "
+                         f"{len(MIGRATIONS)}; upgrade sitrep to use it.")
+
+
+class Store:
+    """Articles, events, place mentions and statistics in one SQLite file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_PATH) -> Store:
+        """Open (creating and migrating if needed) the database at ``path``.
+
+        ``":memory:"`` gives a throwaway database. Raises StoreError for a
+        file that is not a sitrep database, leaving it untouched.
+        """
+        name = str(path)
+        if name != ":memory:":
+            _check_existing(Path(name))
+        try:
+            conn = sqlite3.connect(name, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {name}: {exc}; check the path and permissions") from exc
+        store = cls(conn, name)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=5000")
+            store.migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return [dict(r) for r in self.conn.execute(sql, tuple(params))]
+        except sqlite3.Error as exc:
+            raise StoreError(f"query failed on {self.path}: {exc}") from exc
+
+    # -- schema --
+
+    def schema_version(self) -> int:
+        return int(self._query("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"])
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction; return their names."""
+        done: list[str] = []
+        try:
+            with self._transaction() as db:
+                db.execute("CREATE TABLE IF NOT EXISTS _migrations "
+                           "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                if not db.execute("SELECT 1 FROM meta WHERE key = 'application'").fetchone():
+                    db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                                   [("application", APPLICATION), ("schema_version", "0")])
+            applied = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")}
+            for version, fn in enumerate(MIGRATIONS, start=1):
+                if fn.__name__ in applied:
+                    continue
+                with self._transaction() as db:
+                    fn(db)
+                    db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                               (fn.__name__, _now()))
+                    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                               (str(version),))
+                done.append(fn.__name__)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot set up the database in {self.path}: {exc}; "
+                             f"check that the file is writable") from exc
+        return done
+
+    # -- writing --
+
+    def save(self, results: Iterable[ArticleResult], *, batch_size: int = 200) -> SaveReport:
+        """Store results, replacing what an earlier save stored for the same article ids.
+
+        Each batch of ``batch_size`` articles is one transaction: if the input
+        or the write fails (or Ctrl-C) mid-batch, earlier batches stay and the
+        partial batch is rolled back; the exception gets a note saying so.
+        """
+        if batch_size < 1:
+            raise UsageError(f"batch_size must be at least 1, not {batch_size}")
+        total = SaveReport()
+        it = iter(results)
+        try:
+            while True:
+                with self._transaction():
+                    batch = SaveReport()
+                    for _, result in zip(range(batch_size), it):
+                        batch = batch + self._save_one(result)
+                if not batch.articles:
+                    return total
+                total = total + batch
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to {self.path}: {exc}; the batch being written "
+                             f"was rolled back, {total.articles} articles before it were kept") from exc
+        except BaseException as exc:
+            exc.add_note(f"sitrep: {total.articles} articles were saved before this; "
+                         f"the batch in progress was rolled back")
+            raise
+
+    def _save_one(self, result: ArticleResult) -> SaveReport:
+        article, events, mentions, stats = _rows(result)
+        aid = article[0]
+        content_hash = hashlib.sha256(result.article.text.encode("utf-8")).hexdigest()
+        basis = _json([article[:6], events, mentions, stats])  # origin is not content
+        extraction_hash = hashlib.sha256(basis.encode("utf-8")).hexdigest()
+        db = self.conn
+        old = db.execute("SELECT content_hash, extraction_hash FROM articles WHERE id = ?",
+                         (aid,)).fetchone()
+        if old is not None and tuple(old) == (content_hash, extraction_hash):
+            return SaveReport(unchanged=1)
+        row = article + (_now(), content_hash, extraction_hash)
+        if old is None:
+            db.execute(_insert_sql("articles", ARTICLE_COLUMNS), row)
+        else:
+            sets = ", ".join(f'"{c}" = ?' for c in ARTICLE_COLUMNS[1:])
+            db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:] + (aid,))
+            for table in ("events", "place_mentions", "statistics"):
+                db.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
+        try:
+            db.executemany(_insert_sql("events", EVENT_COLUMNS), events)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"article {aid}: an event id is already stored for another "
+                             f"article or repeated ({exc}); event ids must be unique "
+                             f"across articles (derive them from the article id)") from exc
+        db.executemany(_insert_sql("place_mentions", MENTION_COLUMNS), mentions)
+        db.executemany(_insert_sql("statistics", STATISTIC_COLUMNS), stats)
+        if old is None:
+            return SaveReport(inserted=1, events=len(events))
+        return SaveReport(updated=1, events=len(events))
+
+    # -- reading --
+
+    def _event_rows(self, *, since: Day = None, until: Day = None, country: str | None = None,
+                    event_type: str | None = None, sub_types: Iterable[str] = (),
+                    order: str = "ASC", limit: int | None = None) -> list[dict[str, Any]]:
+        where, params = _where(since, until, country, event_type, sub_types)
+        cols = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS if c != "seq")
+        sql = (f"SELECT {cols}, a.title, a.url, a.source, a.published "
+               f"FROM events e JOIN articles a ON a.id = e.article_id{where}")
+        # Undated events last, in SQLite and PostgreSQL alike.
+        sql += f" ORDER BY CASE WHEN e.date IS NULL THEN 1 ELSE 0 END, e.date {order}"
+        sql += (", a.ingested_at DESC, e.id" if order == "DESC" else ", e.article_id, e.id")
+        if limit is not None:
+            if int(limit) < 0:
+                raise UsageError(f"limit must be 0 or more, not {limit}")
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self._query(sql, params)
+        for r in rows:
+            for c in _JSON_EVENT_COLUMNS:
+                r[c] = json.loads(r[c])
+        return rows
+
+    def events(self, *, since: Day = None, until: Day = None, country: str | None = None,
+               event_type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Event rows (all event columns plus article title/url/source/published).
+
+        ``since``/``until`` bound the event date, inclusive; ``country`` is an
+        ISO2 code; ``event_type`` matches the ACLED type, sub-type or PLOVER
+        category. Matching is case-insensitive. Ordered by date (undated
+        last), article id, event id. ``counts`` and ``evidence`` come decoded.
+        """
+        return self._event_rows(since=since, until=until, country=country,
+                                event_type=event_type, limit=limit)
+
+    def latest(self, n: int = 10) -> list[dict[str, Any]]:
+        """The ``n`` most recent events by event date, with their sources."""
+        return self._event_rows(order="DESC", limit=n)
+
+    def territory_changes(self, since: Day = None, until: Day = None,
+                          country: str | None = None) -> list[dict[str, Any]]:
+        """Events that move territory from one side to another, oldest first."""
+        return self._event_rows(since=since, until=until, country=country,
+                                sub_types=TERRITORY_SUB_EVENTS)
+
+    def counts_by_type(self, since: Day = None, until: Day = None,
+                       country: str | None = None) -> list[dict[str, Any]]:
+        """Per (event_type, sub_event_type): ``events`` and summed known ``fatalities``.
+
+        Most frequent first. Unknown fatalities count as 0 in the sum.
+        """
+        where, params = _where(since, until, country)
+        rows = self._query(
+            "SELECT e.event_type, e.sub_event_type, COUNT(*) AS events, "
+            "SUM(COALESCE(e.fatalities, 0)) AS fatalities FROM events e"
+            f"{where} GROUP BY e.event_type, e.sub_event_type", params)
+        return sorted(rows, key=lambda t: (-t["events"], t["event_type"] or "",
+                                           t["sub_event_type"] or ""))
+
+    def article_count(self) -> int:
+        return self._query("SELECT COUNT(*) AS n FROM articles")[0]["n"]
+
+    def get_article(self, article_id: str) -> ArticleResult | None:
+        """The stored article with its events, place mentions and statistics, or None."""
+        rows = self._query("SELECT * FROM articles WHERE id = ?", (article_id,))
+        if not rows:
+            return None
+        a = rows[0]
+        article = Article(
+            text=a["text"], id=a["id"], title=a["title"], url=a["url"],
+            published=dt.date.fromisoformat(a["published"]) if a["published"] else None,
+            source=a["source"], language=a["language"], origin=a["origin"] or "")
+
+        def children(table: str, make: Callable[[dict], Any]) -> tuple:
+            sql = f"SELECT * FROM {table} WHERE article_id = ? ORDER BY seq"
+            return tuple(make(r) for r in self._query(sql, (article_id,)))
+
+        return ArticleResult(article, children("events", _event_from_row),
+                             children("place_mentions", _mention_from_row),
+                             children("statistics", _statistic_from_row))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,182 @@
+"""ACLED's event taxonomy, PLOVER's, and the words that signal each.
+
+The trigger lexicon is written from ACLED's codebook definitions and PLOVER's
+manual, not learned from any evaluation set. Verbs are listed by base form;
+inflections are generated (irregular forms listed beside them).
+"""
+
+from __future__ import annotations
+
+ACLED_SUB_TYPES: dict[str, str] = {
+    "Armed clash": "Battles",
+    "Government regains territory": "Battles",
+    "Non-state actor overtakes territory": "Battles",
+    "Chemical weapon": "Explosions/Remote violence",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Suicide bomb": "Explosions/Remote violence",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Grenade": "Explosions/Remote violence",
+    "Peaceful protest": "Protests",
+    "Protest with intervention": "Protests",
+    "Excessive force against protesters": "Protests",
+    "Violent demonstration": "Riots",
+    "Mob violence": "Riots",
+    "Agreement": "Strategic developments",
+    "Arrests": "Strategic developments",
+    "Change to group/activity": "Strategic developments",
+    "Disrupted weapons use": "Strategic developments",
+    "Headquarters or base established": "Strategic developments",
+    "Looting/property destruction": "Strategic developments",
+    "Non-violent transfer of territory": "Strategic developments",
+    "Other": "Strategic developments",
+    "Sexual violence": "Violence against civilians",
+    "Attack": "Violence against civilians",
+    "Abduction/forced disappearance": "Violence against civilians",
+}
+TERRITORY_TYPES = frozenset(
+    {"Government regains territory", "Non-state actor overtakes territory", "Non-violent transfer of territory"}
+)
+# PLOVER code a sub-event type takes when no political code applies.
+PLOVER_OF_SUB = {
+    "Armed clash": "FIGHT", "Government regains territory": "FIGHT",
+    "Non-state actor overtakes territory": "FIGHT", "Chemical weapon": "FIGHT",
+    "Air/drone strike": "FIGHT", "Suicide bomb": "ASSAULT",
+    "Shelling/artillery/missile attack": "FIGHT", "Remote explosive/landmine/IED": "ASSAULT",
+    "Grenade": "ASSAULT", "Peaceful protest": "PROTEST", "Protest with intervention": "PROTEST",
+    "Excessive force against protesters": "COERCE", "Violent demonstration": "PROTEST",
+    "Mob violence": "ASSAULT", "Agreement": "AGREE", "Arrests": "COERCE",
+    "Change to group/activity": None, "Disrupted weapons use": "COERCE",
+    "Headquarters or base established": "MOBILIZE", "Looting/property destruction": "ASSAULT",
+    "Non-violent transfer of territory": "RETREAT", "Other": None, "Sexual violence": "ASSAULT",
+    "Attack": "ASSAULT", "Abduction/forced disappearance": "ASSAULT",
+}
+
+IRREGULAR = {
+    "take": ["took", "taken", "takes", "taking"], "fall": ["fell", "fallen", "falls", "falling"],
+    "shoot": ["shot", "shoots", "shooting"], "overrun": ["overran", "overruns", "overrunning"],
+    "retake": ["retook", "retaken", "retakes", "retaking"], "win": ["won", "wins", "winning"],
+    "strike": ["struck", "strikes", "striking", "stricken"], "blow": ["blew", "blown", "blows"],
+    "withdraw": ["withdrew", "withdrawn", "withdraws", "withdrawing"], "flee": ["fled", "flees", "fleeing"],
+    "send": ["sent", "sends", "sending"], "hold": ["held", "holds", "holding"],
+    "set": ["sets", "setting"], "lead": ["led", "leads", "leading"], "seek": ["sought"],
+    "drive": ["drove", "driven", "drives"], "beat": ["beaten", "beats", "beating"],
+    "slay": ["slew", "slain"], "sign": ["signs", "signed", "signing"], "hit": ["hits", "hitting"],
+    "rid": ["rids"], "overthrow": ["overthrew", "overthrown"], "steal": ["stole", "stolen"],
+    "burn": ["burnt", "burned", "burns", "burning"], "spread": ["spreads"],
+    "storm": ["stormed", "storms", "storming"], "free": ["freed", "frees", "freeing"],
+    "lay": ["laid"], "fight": ["fought", "fights", "fighting"], "seize": ["seized", "seizes", "seizing"],
+}
+
+
+def inflect(verb: str) -> set[str]:
+    """Base form plus -s, -ed, -ing forms (and listed irregular ones)."""
+    forms = {verb}
+    if verb in IRREGULAR:
+        forms.update(IRREGULAR[verb])
+    if verb.endswith("e"):
+        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and verb[-2] not in "aeiou":
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    else:
+        double = len(verb) > 2 and verb[-1] in "bdgmnprt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou"
+        stem = verb + verb[-1] if double and verb not in ("open", "visit", "target") else verb
+        forms |= {verb + ("es" if verb.endswith(("s", "sh", "ch", "x")) else "s"), stem + "ed", stem + "ing"}
+    return forms
+
+
+# Trigger words: (verb base forms, nouns) -> category. Categories are resolved
+# to sub-event types by the event rules (actors and context decide some).
+TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
+    # territory
+    "capture": (["seize", "capture", "overrun", "conquer", "storm", "occupy"],
+                ["capture", "seizure", "conquest", "takeover", "fall", "occupation"]),
+    "recapture": (["recapture", "retake", "regain", "liberate", "reclaim"],
+                  ["recapture", "liberation"]),
+    "take": (["take"], []),  # needs "control" or a place object
+    "fall": (["fall"], []),  # place subject: "X fell to / under ..."
+    "withdraw": (["withdraw", "retreat", "pull", "abandon"],
+                 ["withdrawal", "retreat", "pullout", "exit"]),
+    "surround": (["surround", "encircle", "besiege", "blockade"], ["siege", "encirclement", "blockade"]),
+    # violence
+    "clash": (["clash", "fight", "battle", "ambush", "engage", "repel", "repulse", "skirmish"],
+              ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish"]),
+    "attack": (["attack", "raid", "assault", "target"], ["attack", "raid", "massacre", "ambush"]),
+    "kill": (["kill", "shoot", "execute", "massacre", "murder", "slay", "behead", "lynch", "assassinate"],
+             ["killing", "killings", "execution", "assassination", "murder", "shooting"]),
+    "airstrike": (["bomb"], ["airstrike", "air strike", "air strikes", "airstrikes", "air raid", "air raids",
+                             "drone strike", "drone strikes", "drone attack", "bombing", "bombardment",
+                             "warplanes", "helicopter gunship"]),
+    "shelling": (["shell", "bombard", "pound"],
+                 ["shelling", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles",
+                  "shells", "barrage", "strike", "strikes"]),
+    "ied": (["detonate"], ["ied", "roadside bomb", "car bomb", "landmine", "mine", "explosive device",
+                           "explosion", "blast", "bomb", "vbied", "improvised explosive device"]),
+    "suicide": ([], ["suicide bomber", "suicide bombing", "suicide attack", "suicide vest", "suicide car bomb"]),
+    "grenade": ([], ["grenade", "grenades"]),
+    "chemical": ([], ["chemical attack", "chemical weapon", "chemical weapons", "chlorine", "sarin",
+                      "nerve agent", "gas attack", "toxic gas", "mustard gas"]),
+    "abduct": (["abduct", "kidnap", "disappear", "hostage"], ["abduction", "kidnapping", "hostage-taking"]),
+    "sexual": (["rape", "assault sexually"], ["rape", "sexual violence", "sexual assault", "gang rape"]),
+    # protest and riot
+    "protest": (["protest", "demonstrate", "rally", "march", "picket", "strike"],
+                ["protest", "protests", "demonstration", "demonstrations", "rally", "rallies", "sit-in",
+                 "march", "vigil"]),
+    "riot": (["riot", "loot", "vandalise", "vandalize"], ["riot", "riots", "rioting", "unrest", "mob"]),
+    # strategic developments
+    "arrest": (["arrest", "detain", "apprehend", "round", "capture alive"],
+               ["arrest", "arrests", "detention", "detentions", "crackdown"]),
+    "release": (["release", "free"], ["release", "prisoner exchange", "prisoner swap"]),
+    "agreement": (["sign", "agree", "broker"], ["agreement", "ceasefire", "truce", "deal", "accord",
+                                                  "peace deal", "peace agreement"]),
+    "destroy": (["destroy", "burn", "torch", "raze", "demolish", "loot", "plunder", "ransack", "set fire"],
+                ["looting", "arson"]),
+    "defuse": (["defuse", "dismantle", "intercept", "foil", "thwart"], ["seizure of weapons", "arms cache"]),
+    "base": (["establish", "set up"], []),  # object must be a base: checked by the rules
+    # political (PLOVER only)
+    "deploy": (["deploy", "dispatch", "send", "mobilise", "mobilize", "reinforce", "mass"],
+               ["deployment", "dispatch", "reinforcements", "mobilisation", "mobilization", "troop buildup"]),
+    "offer": (["offer", "propose"], ["offer", "proposal", "proposition"]),
+    "reject": (["reject", "refuse", "rebuff", "dismiss", "decline"], ["rejection", "refusal"]),
+    "request": (["urge", "demand", "appeal", "call"], ["call", "appeal", "demand", "plea"]),
+    "threaten": (["threaten", "warn", "vow"], ["threat", "ultimatum"]),
+    "talks": (["negotiate"], []),
+    "sanction": (["sanction", "expel", "ban", "impose"], ["sanctions", "embargo"]),
+    "accuse": (["accuse", "condemn", "blame", "denounce", "criticise", "criticize"], ["condemnation"]),
+    "aid": ([], ["humanitarian aid", "aid convoy", "aid delivery", "food aid"]),
+}
+
+PLOVER_OF_CATEGORY = {
+    "deploy": "MOBILIZE", "offer": "AGREE", "reject": "REJECT", "request": "REQUEST",
+    "threaten": "THREATEN", "talks": "CONSULT", "sanction": "SANCTION", "accuse": "ACCUSE",
+    "aid": "AID", "withdraw": "RETREAT", "surround": "MOBILIZE", "release": "CONCEDE",
+}
+
+# Words after a verb that turn it into a trigger only in context ("call for", "take control").
+PHRASAL = {"call": {"for", "on"}, "pull": {"out", "back"}, "round": {"up"}, "set": {"up", "fire"}}
+
+MILITARY_NOUNS = {"troops", "soldiers", "forces", "army", "military", "marines", "paratroopers",
+                  "personnel", "servicemen", "commandos", "units", "battalion", "battalions",
+                  "brigade", "brigades", "contingent", "sailors", "airmen", "warships", "jets"}
+PLACE_NOUNS = {"city", "town", "village", "capital", "prison", "jail", "base", "airport", "district",
+               "province", "region", "border", "crossing", "port", "bridge", "headquarters",
+               "outpost", "checkpoint", "hill", "airbase", "garrison", "compound", "neighbourhood",
+               "neighborhood", "suburb", "area", "territory", "stronghold", "island", "dam", "mine",
+               "oilfield", "field", "centre", "center", "village", "settlement", "camp", "valley",
+               "positions", "position", "control"}
+
+
+def build_index() -> dict[str, tuple[str, str]]:
+    """word form -> (category, "verb"|"noun")."""
+    index: dict[str, tuple[str, str]] = {}
+    for category, (verbs, nouns) in TRIGGERS.items():
+        for noun in nouns:
+            index.setdefault(noun, (category, "noun"))
+        for verb in verbs:
+            for form in inflect(verb):
+                index.setdefault(form, (category, "verb"))
+    return index
+
+
+TRIGGER_INDEX = build_index()
+MULTIWORD = sorted((k for k in TRIGGER_INDEX if " " in k), key=len, reverse=True)
