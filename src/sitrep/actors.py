@@ -71,6 +71,14 @@ STATE_ABBREVIATIONS = {"us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "a
                        "uae": "AE", "u.a.e.": "AE", "drc": "CD", "car": None}
 
 
+DEFINITE = ("United ", "Netherlands", "Philippines", "Central African", "Democratic Republic", "Republic of",
+            "Gambia", "Bahamas", "Comoros", "Maldives", "Seychelles", "Solomon", "Marshall")
+
+
+MULTINATIONAL = {"international", "foreign", "coalition", "multinational", "allied", "western", "peacekeeping",
+                 "peacekeepers"}
+
+
 @dataclass(frozen=True)
 class ActorContext:
     """What the article tells about who is who."""
@@ -137,21 +145,24 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
     whole_cc = STATE_ABBREVIATIONS.get(low) or ctx.country_code(low)
     state = whole_cc or cc or country_hint or ctx.country
     name = ctx.country_name(state) if state else None
+    the_name = f"the {name}" if name and name.startswith(DEFINITE) else name
     roles = set(words) | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
     if whole_cc:
-        return f"{'Military Forces' if military_default else 'Government'} of {name}"
+        return f"{'Military Forces' if military_default else 'Government'} of {the_name}"
     if roles & POLICE:
-        return f"Police Forces of {name}" if name else "Police Forces"
+        return f"Police Forces of {the_name}" if name else "Police Forces"
+    if roles & MILITARY and roles & MULTINATIONAL:
+        return "Multinational Forces"
     if roles & MILITARY:
         if roles & INSURGENTS or "opposition" in roles or "rebel" in roles:
             return ctx.main_group or (f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group")
-        return f"Military Forces of {name}" if name else "Military Forces"
+        return f"Military Forces of {the_name}" if name else "Military Forces"
     if roles & PROTESTERS:
         return f"Protesters ({name})" if name else "Protesters"
     if roles & RIOTERS:
         return f"Rioters ({name})" if name else "Rioters"
     if roles & GOVERNMENT:
-        return f"Government of {name}" if name else "Government"
+        return f"Government of {the_name}" if name else "Government"
     if roles & INSURGENTS:
         return ctx.main_group or (f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group")
     if roles & GUNMEN:
@@ -159,5 +170,5 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
     if roles & CIVILIANS:
         return f"Civilians ({name})" if name else "Civilians"
     if cc and len(words) == 1:  # a bare demonym: "the Afghans"
-        return f"Government of {name}"
+        return f"Government of {the_name}"
     return None

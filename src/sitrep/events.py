@@ -141,6 +141,7 @@ class EventExtractor:
         for si, sent in enumerate(sents):
             para = bisect.bisect_right(para_starts, sent.start_char) - 1
             sent_mentions = self._mentions_in(mentions, mention_starts, sent.start_char, sent.end_char)
+            sent_mentions = sorted(sent_mentions + self._capitals(sent, ctx), key=lambda m: m.start)
             if not _is_content(sent):
                 continue
             self._apply_updates(sent, drafts, ctx)
@@ -157,8 +158,8 @@ class EventExtractor:
             cities = [m for m in sent_mentions if m.place and not m.place.is_country]
             if cities:
                 last_place_in_para[para] = cities[-1]
-        self._fill_from_paragraph(drafts, mentions, para_starts, text)
         drafts = _merge(drafts)
+        self._fill_from_paragraph(drafts, mentions, para_starts, text)
         return [self._finish(d, article, ctx) for d in drafts], stats
 
     @staticmethod
@@ -235,10 +236,10 @@ class EventExtractor:
                 d.claim = "claimed"
                 speaker = _subject(a)
                 d.claimed_by = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
-                if subj is None or subj is speaker or subj.lower_ in ("they", "it", "he", "she", "we"):
+                if subj is None or subj.i == speaker.i or subj.lower_ in ("they", "it", "he", "she", "we"):
                     subj = speaker
                 break
-            if a.lower_ in DENY_VERBS and a is not tok:
+            if a.lower_ in DENY_VERBS and a.i != tok.i:
                 d.claim = "denied"
                 speaker = _subject(a)
                 d.claimed_by = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
@@ -254,7 +255,7 @@ class EventExtractor:
         agent = _agent(tok)
         if agent is not None:
             d.actor1 = act.normalise(_phrase(agent), ctx, military_default=military) or d.actor1
-        if obj is not None and not _is_place_tok(obj, sent_mentions):
+        if obj is not None and category != "deploy" and not _is_place_tok(obj, sent_mentions):
             d.actor2 = act.normalise(_phrase(obj), ctx, military_default=category in ("clash", "attack"))
         target = _prep_object(tok, ("with", "to", "against", "on")) if category not in ("deploy", "withdraw") else None
         if d.actor2 is None and target is not None and not _is_place_tok(target, sent_mentions):
@@ -283,6 +284,25 @@ class EventExtractor:
             d.plover = PLOVER_OF_SUB.get(d.sub_event_type)
         d.confidence = 0.5 + 0.1 * bool(d.actor1) + 0.1 * bool(d.place) + 0.1 * bool(d.when) + 0.1 * is_verb
         return d
+
+    def _capitals(self, sent, ctx) -> list[PlaceMention]:
+        """'the Afghan capital' / 'the capital' name the capital city of a country."""
+        out = []
+        for tok in sent:
+            if tok.lower_ != "capital" or tok.pos_ != "NOUN":
+                continue
+            if any(c.dep_ == "prep" for c in tok.children) or tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
+                continue  # "the capital of X", "the capital Kabul": X is named itself
+            mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "poss")]
+            cc = next((self.geo.demonym(c.text) or self._country_code(c.text) for c in mods
+                       if self.geo.demonym(c.text) or self._country_code(c.text)), None)
+            if cc is None and not mods and any(c.lower_ == "the" for c in tok.children):
+                cc = ctx.country
+            cap = self.geo.capital(cc) if cc else None
+            if cap is not None:
+                start = tok.left_edge.idx
+                out.append(PlaceMention(start, tok.idx + len(tok), tok.doc.text[start: tok.idx + len(tok)], cap, 0.6))
+        return out
 
     def _noun_is_event(self, tok, sent, sent_mentions) -> bool:
         """A noun trigger counts when something anchors it: an actor, a place, a date or a count."""
@@ -330,6 +350,11 @@ class EventExtractor:
                 continue
             a = para_starts[d.para]
             b = para_starts[d.para + 1] if d.para + 1 < len(para_starts) else len(text)
+            if d.category in POLITICAL:
+                sent = d.trigger.sent
+                doc = d.trigger.doc
+                a = max(a, doc[max(sent.start - 1, 0)].sent.start_char)
+                b = min(b, doc[min(sent.end, len(doc) - 1)].sent.end_char)
             best = None
             for m in mentions:
                 if m.place is None or not (a <= m.start < b):
@@ -453,7 +478,7 @@ _NOUN_LOOKUP = _noun_lookup()
 def _clause_head(tok):
     """The verb a noun trigger hangs from ("claimed the conquest" -> claimed)."""
     t = tok
-    while t.pos_ not in ("VERB", "AUX") and t.head is not t and t.dep_ not in ("ROOT",):
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i and t.dep_ not in ("ROOT",):
         t = t.head
     return t
 
@@ -466,7 +491,7 @@ def _subject(tok):
     for c in tok.children:
         if c.dep_ in ("nsubj", "csubj"):
             return c
-    if tok.dep_ in ("xcomp", "advcl", "conj", "ccomp") and tok.head is not tok:
+    if tok.dep_ in ("xcomp", "advcl", "conj", "ccomp") and tok.head.i != tok.i:
         if tok.dep_ == "conj" or tok.dep_ == "xcomp":
             return _subject(tok.head)
     if tok.dep_ == "relcl":
@@ -519,7 +544,7 @@ def _phrase(tok) -> str:
     if tok is None:
         return ""
     toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "cc", "conj")
-            and not any(a.dep_ in ("relcl", "acl", "appos", "conj") for a in t.ancestors if a in tok.subtree and a is not tok)]
+            and not any(a.dep_ in ("relcl", "acl", "appos", "conj") for a in t.ancestors if a in tok.subtree and a.i != tok.i)]
     return " ".join(t.text for t in toks) or tok.text
 
 
@@ -567,7 +592,7 @@ def _fall_taker(tok):
 
 def _troop_noun(tok):
     for t in tok.subtree:
-        if t.lower_ in TROOP_WORDS and t is not tok:
+        if t.lower_ in TROOP_WORDS and t.i != tok.i:
             return t
     for t in tok.sent:
         if t.lower_ in TROOP_WORDS and abs(t.i - tok.i) <= 6:
@@ -584,21 +609,52 @@ def _pick_place(tok, obj, sent, mentions, category):
             if obj.left_edge.idx <= m.start <= obj.right_edge.idx:
                 if not m.place.is_country or not non_country:
                     return m, True
-    sub = tok.subtree if tok.pos_ != "NOUN" else tok.head.subtree
-    span_a = min((t.idx for t in sub), default=tok.idx)
-    sub = tok.subtree if tok.pos_ != "NOUN" else tok.head.subtree
-    span_b = max((t.idx + len(t) for t in sub), default=tok.idx)
-    inside = [m for m in non_country if span_a <= m.start < span_b]
-    pool = inside or non_country
+    head = tok if tok.pos_ != "NOUN" else tok.head
+    sub = _clause_tokens(head, keep=("advcl", "xcomp", "acl") if category == "deploy" else ())
+    starts = {t.idx for t in sub if not t.is_punct}
+    inside = [m for m in non_country if m.start in starts]
+    pool = inside or ([] if category in ("deploy", "request", "offer", "reject") else non_country)
     if pool:
         best = min(pool, key=lambda m: abs(m.start - tok.idx))
         return best, True
     countries = [m for m in mentions if m.place.is_country]
+    if category in ("deploy", "request", "offer", "reject"):
+        countries = [m for m in countries if m.start in starts]
     # a country named as an actor ("Afghanistan has offered") is not where it happened
-    countries = [m for m in countries if not _mention_is_subject(m, sent)]
+    countries = [m for m in countries if not _mention_is_subject(m, sent) and _locative(m, sent)]
     if countries:
         return min(countries, key=lambda m: abs(m.start - tok.idx)), True
     return None, False
+
+
+def _clause_tokens(head, keep=()) -> list:
+    """The clause of ``head``: its subtree less conjoined, relative and subordinate clauses."""
+    out, stack = [], [head]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for child in t.children:
+            if child.dep_ in ("conj", "relcl", "advcl", "ccomp", "parataxis", "acl") and child.pos_ in ("VERB", "AUX") \
+                    and child.dep_ not in keep:
+                continue
+            stack.append(child)
+    return out
+
+
+LOCATIVE = {"in", "into", "to", "at", "near", "across", "inside", "throughout", "from", "within", "around",
+            "outside", "towards", "toward", "over", "on"}
+
+
+def _locative(m, sent) -> bool:
+    """'in Afghanistan', 'to Afghanistan': a country named as where, not as who."""
+    doc = sent.doc
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    prev = doc[span.start - 1]
+    if prev.lower_ == "the" and span.start > 1:
+        prev = doc[span.start - 2]
+    return prev.lower_ in LOCATIVE
 
 
 def _mention_is_subject(m, sent) -> bool:
@@ -606,7 +662,7 @@ def _mention_is_subject(m, sent) -> bool:
     if span is None:
         return False
     t = span.root
-    while t.head is not t:
+    while t.head.i != t.i:
         if t.dep_ in ("nsubj", "nsubjpass", "poss"):
             return True
         if t.pos_ in ("VERB", "AUX"):
@@ -617,7 +673,11 @@ def _mention_is_subject(m, sent) -> bool:
 
 def _date_for(tok, sent, published):
     best, best_dist = None, None
-    own = {tok} | set(tok.ancestors)
+    own = {tok}
+    t = tok
+    while t.head.i != t.i and t.dep_ not in ("relcl", "advcl", "acl", "conj", "appos", "parataxis"):
+        t = t.head
+        own.add(t)
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME", "EVENT"):
             continue
@@ -627,16 +687,18 @@ def _date_for(tok, sent, published):
         if when is None:
             continue
         dist = abs(ent.start - tok.i)
-        in_subtree = ent.root in set(tok.subtree) or ent.root.head is tok
+        in_subtree = ent.root in set(tok.subtree) or ent.root.head.i == tok.i
         if in_subtree:
             dist -= 100
         if best is None or dist < best_dist:
             best, best_dist = when, dist
     if best is None:
-        # "At dawn this Friday" is not always a DATE entity: look at the sentence text itself
+        # "At dawn this Friday" is not always a DATE entity: look at the clause text itself
+        top = max(own, key=lambda t: len(list(t.subtree)))
+        clause = top.doc[top.left_edge.i: top.right_edge.i + 1]
         m = re.search(r"\b(yesterday|last night|today|tonight|this (?:morning|evening|afternoon)|overnight|"
                       r"(?:on|this|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
-                      sent.text, re.I)
+                      clause.text, re.I)
         if m:
             best = resolve(m[0], published)
     return best
@@ -647,7 +709,7 @@ def _attached_to(root, own, tok) -> bool:
     if root in set(tok.subtree):
         return True
     t = root
-    while t.head is not t:
+    while t.head.i != t.i:
         if t.dep_ in ("relcl", "acl", "advcl", "ccomp", "appos") and t.head not in own:
             return False
         t = t.head
@@ -700,7 +762,7 @@ def _kind_of(noun, num, category) -> str | None:
     words = [noun.lower_] + [c.lower_ for c in noun.children] + [noun.head.lower_]
     verb = noun.head
     hops = 0
-    while verb.pos_ not in ("VERB",) and verb.head is not verb and hops < 3:
+    while verb.pos_ not in ("VERB",) and verb.head.i != verb.i and hops < 3:
         verb = verb.head
         hops += 1
     words.append(verb.lower_)
@@ -790,19 +852,32 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
 
 
 
+FOLDABLE = {"withdraw", "release"}
+POLITICAL = {"deploy", "request", "offer", "reject", "threaten", "talks", "sanction", "accuse", "aid"}
+
+
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     """Reports of one event in one article become one event; a retreat at a place that
     changed hands that day is part of the capture."""
     out: list[_Draft] = []
     for d in drafts:
         twin = None
-        for o in out:
+        same_sentence = [o for o in out if o.sent_index == d.sent_index]
+        for o in same_sentence + [o for o in out if o.sent_index != d.sent_index]:
             if _same_event(o, d):
                 twin = o
                 break
         if twin is None:
             out.append(d)
             continue
+        if d.category in FOLDABLE and twin.category not in FOLDABLE or twin.category in FOLDABLE and d.category not in FOLDABLE:
+            if twin.category in FOLDABLE:  # keep the territory event as the twin
+                out[out.index(twin)] = d
+                d, twin = twin, d
+            if d.category == "withdraw" and twin.claim in ("reported", "claimed") and d.claim == "reported":
+                # the losing side's own retreat at that place acknowledges the loss
+                twin.claim = "confirmed"
+                twin.notes.append("the losing side withdrew")
         twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
         for k, v in d.counts.items():
             twin.counts[k] = max(twin.counts.get(k, 0), v)
@@ -811,8 +886,9 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             twin.place, twin.place_direct = d.place or twin.place, d.place_direct or twin.place_direct
         if twin.when is None or (d.when is not None and d.when.precision < twin.when.precision):
             twin.when = d.when
-        twin.actor1 = twin.actor1 or d.actor1
-        twin.actor2 = twin.actor2 or d.actor2
+        if d.category not in FOLDABLE:
+            twin.actor1 = twin.actor1 or d.actor1
+            twin.actor2 = twin.actor2 or d.actor2
         if d.claim == "confirmed" or (twin.claim == "reported" and d.claim != "reported"):
             twin.claim = d.claim if twin.claim != "claimed" or d.claim == "confirmed" else twin.claim
             twin.claimed_by = twin.claimed_by or d.claimed_by
@@ -824,12 +900,12 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
     kind_a = a.sub_event_type or a.plover
     kind_b = b.sub_event_type or b.plover
     territorial = {"capture", "recapture", "fall"}
-    retreat_fold = (a.category in territorial and b.category == "withdraw") or (
-        b.category in territorial and a.category == "withdraw")
+    retreat_fold = (a.category in territorial and b.category in FOLDABLE) or (
+        b.category in territorial and a.category in FOLDABLE)
     if kind_a != kind_b and not retreat_fold:
         if not (a.sub_event_type in TERRITORY_TYPES and b.sub_event_type in TERRITORY_TYPES):
             return False
-    if a.status != b.status and not retreat_fold:
+    if a.status != b.status:
         return False
     pa = a.place.place if a.place else None
     pb = b.place.place if b.place else None

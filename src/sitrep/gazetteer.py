@@ -36,7 +36,7 @@ from pathlib import Path
 from .errors import GazetteerError
 from .model import Place
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _FIX = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "œ": "oe",
                       "þ": "th", "ð": "d", "ħ": "h", "ŀ": "l", "Ø": "O", "Æ": "AE", "Ł": "L",
@@ -162,17 +162,17 @@ def _latin(key: str) -> bool:
     return bool(key) and key.isascii()
 
 
-def _mean_point(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Unweighted mean of lat/lon, safe across the antimeridian."""
-    lat = sum(p[0] for p in points) / len(points)
-    lons = [p[1] for p in points]
-    spread = max(lons) - min(lons)
-    if spread > 180:
-        shifted = [x + 360 if x < 0 else x for x in lons]
-        lon = sum(shifted) / len(shifted)
-        lon = lon - 360 if lon > 180 else lon
-    else:
-        lon = sum(lons) / len(lons)
+def _center(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Centre of the 5-95 percentile box of the points (closer to a region's geographic
+    centre than a mean pulled towards its dense parts); safe across the antimeridian."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    if lons[-1] - lons[0] > 180:
+        lons = sorted(x + 360 if x < 0 else x for x in lons)
+    n = len(points)
+    lo, hi = (n * 5) // 100, n - 1 - (n * 5) // 100
+    lat, lon = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+    lon = lon - 360 if lon > 180 else lon
     return round(lat, 5), round(lon, 5)
 
 
@@ -280,9 +280,9 @@ def build(path: Path) -> Path:
         parent = adm.get(s["parent"]) if s["level"] == 2 else None
         lat = lon = None
         if s["pts"]:
-            lat, lon = _mean_point(s["pts"])
+            lat, lon = _center(s["pts"])
         elif parent and parent["pts"]:
-            lat, lon = _mean_point(parent["pts"])
+            lat, lon = _center(parent["pts"])
         a1 = parent["name"] if parent else (s["name"] if s["level"] == 1 else None)
         a2 = s["name"] if s["level"] == 2 else None
         gid = s["gid"]
@@ -301,7 +301,7 @@ def build(path: Path) -> Path:
         gid = int(c["geonameid"])
         pts = pts_by_cc.get(cc)
         if pts:
-            lat, lon = _mean_point(pts)
+            lat, lon = _center(pts)
         elif cc in capital_best:
             lat, lon = places[capital_best[cc][0]][7:9]
         else:
@@ -317,14 +317,22 @@ def build(path: Path) -> Path:
                 names.add(n, gid, 0 if n == nm else 1)
                 if fold(n).startswith("the "):
                     names.add(fold(n)[4:], gid, 1)
+    for c in _gnc_json("continents.json").values():  # feature code CONT, no country
+        gid = int(c["geonameId"])
+        places[gid] = [gid, c["asciiName"], "CONT", int(c.get("population") or 0), None, None, None,
+                       float(c["lat"]), float(c["lng"])]
+        names.add(c["toponymName"], gid, 0, variants=False)
     neighbours = {(cc, n) for cc, c in countries.items() for n in (c.get("neighbours") or "").split(",") if n}
 
+    country_keys = {k for (k, g), kind in names.rows.items()
+                    if kind == 0 and g in places and places[g][2] == "PCLI"}
     demonyms: dict[str, str] = {}
     for item in _DEMONYMS.replace("\n", "").split(";"):
         cc, words = item.strip().split(" ", 1)
         for w in words.split("/"):
             for form in demonym_forms(w):
-                demonyms.setdefault(fold(form), cc)
+                if fold(form) not in country_keys:
+                    demonyms.setdefault(fold(form), cc)
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -419,7 +427,7 @@ class Gazetteer:
         if not key:
             return ()
         sql = (f"SELECT {_COLS}, n.kind FROM names n JOIN places p ON p.geonameid = n.geonameid "
-               "WHERE n.key = ? ORDER BY (p.feature_code = 'PCLI') DESC, p.population DESC LIMIT ?")
+               "WHERE n.key = ? ORDER BY (p.feature_code IN ('PCLI', 'CONT')) DESC, p.population DESC LIMIT ?")
         con = self._conn()
         rows = con.execute(sql, (key, limit)).fetchall()
         if not rows:
@@ -460,6 +468,13 @@ class Gazetteer:
     def place(self, geonameid: int) -> Place | None:
         row = self._conn().execute(f"SELECT {_COLS} FROM places p WHERE geonameid = ?",
                                    (geonameid,)).fetchone()
+        return _place(row) if row else None
+
+    def capital(self, code: str) -> Place | None:
+        """The capital city of a country (GeoNames feature PPLC), or None."""
+        row = self._conn().execute(f"SELECT {_COLS} FROM places p WHERE feature_code = 'PPLC' "
+                                   "AND country_code = ? ORDER BY population DESC LIMIT 1",
+                                   ((code or "").upper(),)).fetchone()
         return _place(row) if row else None
 
     def meta(self) -> dict:

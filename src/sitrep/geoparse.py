@@ -33,6 +33,7 @@ ABBREVIATIONS = {"U.S.": "US", "US": "US", "U.S": "US", "USA": "US", "U.S.A.": "
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[-'’](?=\w))*")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ad|ar|ash|an|az|at|ed|ez|es|ul)-[^\W\d_]", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")
+_CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$|n['’]t$", re.I)
 _CONNECT = frozenset("of and de del la le les du des da do dos das di the al el e i ye on upon sur en am "
                      "im an der y".split())
 _TYPE_HINT = {"province": "ADM1", "provinces": "ADM1", "governorate": "ADM1", "region": "ADM1",
@@ -74,12 +75,19 @@ please thanks yes well why mission liberty independence freedom unity peace hope
 province district city town village county region governorate area border capital centre center street
 road bridge airport station camp base hospital school university prison river lake mountain valley
 black white red green blue gold golden silver royal grand saint st fort port mount cape bay island
-islands gulf sea ocean lord sir king queen prince emir sheikh mullah imam pope""".split())
+islands gulf sea ocean lord sir king queen prince emir sheikh mullah imam pope college school church
+mosque hall house square park hotel museum market northeast northwest southeast southwest metropolitan
+embassy consulate headquarters""".split())
+_DETERMINERS = frozenset("the a an this that these those his her its their our my your every each no any".split())
 _LISTSEP = re.compile(r"^\s*(?:,|,?\s*(?:and|or))\s*$")
 _QUALSEP = re.compile(r"^(?:\s+(?:province|district|governorate|region|state|county|city|town|village))?"
                       r"\s*(?:,|\bin|,\s*in)\s*(?:the\s+)?$", re.I)
+_NOT_AFTER = frozenset("virus fever flu disease syndrome strain".split())
 _BLOCK = frozenset("DATE TIME CARDINAL ORDINAL QUANTITY MONEY PERCENT LANGUAGE".split())
 _PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+_JOINERS = frozenset(("", "and", "of", "of the", "e", "i", "ye", "al", "el", "ul", "de", "la", "du", "des"))
+_MERGEABLE = frozenset(("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"))
+W_COUNTRY, W_TOP = 2.0, 0.5
 MAX_SPAN = 6
 
 
@@ -143,8 +151,10 @@ class Geoparser:
             while j >= 0 and text[j] in " \t\"'“‘(«[—–-":
                 j -= 1
             sent = j < 0 or text[j] in ".!?:\n\r|" or "\n" in text[j:s]
-            cap = w[0].isupper() or bool(_ARTICLE_PREFIX.match(w) and len(w) > 3)
-            if "-" in w and cap and not w.isupper() and not self.gaz.is_name(w):
+            cap = (w[0].isupper() or bool(_ARTICLE_PREFIX.match(w) and len(w) > 3)) \
+                and not _CONTRACTION.search(w) and w != "I"
+            if "-" in w and cap and not w.isupper() and not self.gaz.is_name(w) \
+                    and not (_ARTICLE_PREFIX.match(w) and self.gaz.is_name(w, True)):
                 off = 0
                 for part in w.split("-"):
                     if part:
@@ -154,13 +164,26 @@ class Geoparser:
                 continue
             toks.append(_Tok(s, e, w, cap, sent))
         if ents:
-            spans = sorted((int(a), int(b), str(lab)) for a, b, lab in ents)
+            spans = self._merge(text, sorted((int(a), int(b), str(lab)) for a, b, lab in ents))
             starts = [sp[0] for sp in spans]
             for t in toks:
                 k = bisect.bisect_right(starts, t.start) - 1
                 if k >= 0 and spans[k][0] <= t.start < spans[k][1]:
                     t.label, t.ent = spans[k][2], k
         return toks
+
+    def _merge(self, text, spans):
+        """'Trinidad' + 'and' + 'Tobago', 'Mazar' + '-e ' + 'Sharif' -> one entity when the whole
+        is a gazetteer name."""
+        out = []
+        for sp in spans:
+            if out and out[-1][2] in _PLACE_LABELS and sp[2] in _MERGEABLE \
+                    and text[out[-1][1]:sp[0]].strip(" -").lower() in _JOINERS \
+                    and self.gaz.is_name(text[out[-1][0]:sp[1]]):
+                out[-1] = (out[-1][0], sp[1], "GPE")
+            else:
+                out.append(sp)
+        return out
 
     def _runs(self, toks: list[_Tok]):
         """Maximal runs of capitalised tokens (with inner connectors) inside one entity or none."""
@@ -240,7 +263,8 @@ class Geoparser:
                         continue
                     surface = text[t.start:last.end]
                     if j - i == 1 and surface in ABBREVIATIONS:
-                        hit = (j, "abbr")
+                        if "$" not in text[max(0, t.start - 1):last.end + 1]:
+                            hit = (j, "abbr")
                         break
                     if j - i == 1 and (surface.lower() in _STOP or (surface.isupper() and len(surface) <= 4)):
                         if gaz.demonym(surface):
@@ -249,7 +273,9 @@ class Geoparser:
                     if gaz.demonym(surface):
                         hit = (j, "demonym")
                         break
-                    if gaz.is_name(surface) or (label in ("GPE", "LOC") and gaz.is_name(surface, True)):
+                    loose_ok = len(surface) > 4 and ((label in ("GPE", "LOC") and (i, j) == (i0, j0))
+                                                     or bool(_ARTICLE_PREFIX.match(surface)))
+                    if gaz.is_name(surface) or (loose_ok and gaz.is_name(surface, True)):
                         hit = (j, "name")
                         break
                 if hit is None:
@@ -289,7 +315,7 @@ class Geoparser:
         return i == i0 and j == j0
 
     def _accept(self, c: _Cand, toks: list[_Tok], lowered: set[str], have_ents: bool,
-                known: set[str]) -> float:
+                known: set[str], persons: set[str]) -> float:
         """Recognition confidence 0-1 (0 = not a place mention)."""
         single = c.j - c.i == 1
         word = c.text.lower()
@@ -299,11 +325,16 @@ class Geoparser:
             return 0.0
         if c.country_code:
             return 0.9
+        if c.j < len(toks) and toks[c.j].text.lower() in _NOT_AFTER:
+            return 0.0
+        if single and c.text in persons and not c.strong:
+            return 0.0
         if c.label in ("GPE", "LOC"):
             return 0.9
         if c.label == "FAC":
-            return 0.75 if c.i == self._first_cap(toks, c.i) else 0.0
-        countryish = any(p.is_country and k < 2 for p, k in self.gaz.lookup(c.text)[:1])
+            return 0.75 if c.whole_ent or c.strong else 0.0
+        countryish = any((p.is_country or p.feature_code == "CONT") and k < 2
+                         for p, k in self.gaz.lookup(c.text)[:1])
         is_common = single and word in lowered
         if c.label in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "LAW"):
             if not c.whole_ent:
@@ -312,7 +343,8 @@ class Geoparser:
                 return 0.7 if countryish else 0.0
             if c.strong or (c.key in known and not is_common):
                 return 0.7
-            if c.weak and not is_common and (c.label != "PERSON" or single) and self._sizeable(c):
+            if c.weak and not is_common and (single or c.label == "PERSON") \
+                    and self._sizeable(c, 5000 if c.label == "PERSON" else 50000):
                 return 0.6
             return 0.0
         # no entity label (or EVENT etc.)
@@ -324,6 +356,8 @@ class Geoparser:
             return 0.0
         if c.key in known:
             return 0.7
+        if prev in _DETERMINERS:
+            return 0.0
         if c.weak and not self._run_extends(toks, c):
             return 0.6 if have_ents else 0.65
         if not have_ents and not first.sent_start and not self._run_extends(toks, c):
@@ -332,9 +366,9 @@ class Geoparser:
                 return 0.5
         return 0.0
 
-    def _sizeable(self, c: _Cand) -> bool:
+    def _sizeable(self, c: _Cand, pop: int) -> bool:
         top = self.gaz.lookup(c.text)[:1]
-        return bool(top) and top[0][1] < 2 and (top[0][0].population >= 5000 or top[0][0].is_region)
+        return bool(top) and top[0][1] == 0 and (top[0][0].population >= pop or top[0][0].is_region)
 
     @staticmethod
     def _first_cap(toks, i):
@@ -359,17 +393,17 @@ class Geoparser:
             votes[cc] = votes.get(cc, 0) + 0.5
         for c in cands:
             if c.country_code:
-                votes[c.country_code] = votes.get(c.country_code, 0) + 0.5
+                votes[c.country_code] = votes.get(c.country_code, 0) + 0.25
                 continue
             opts = c.options
             if not opts:
                 continue
             countries = {p.country_code for p, _ in opts}
             top = opts[0][0]
-            if len(countries) == 1:
+            if top.is_country:
+                w = 0.5
+            elif len(countries) == 1:
                 w = 1.0
-            elif top.is_country:
-                w = 0.8
             else:
                 second = max((p.population for p, _ in opts if p.country_code != top.country_code), default=0)
                 w = 0.5 if top.population > 10 * max(second, 1) else 0.0
@@ -395,19 +429,18 @@ class Geoparser:
         opts = c.options
         scores = []
         for p, kind in opts:
-            s = 0.35 * math.log10(p.population + 100)
+            s = 0.5 * math.log10(p.population + 100)
             fc = p.feature_code or ""
-            if p.is_country:
+            if p.is_country or fc == "CONT":
                 s += 2.0 if kind < 2 else 0.0
             elif fc == "ADM1":
                 s += 0.3
             elif fc == "ADM2":
                 s -= 0.3
             elif fc == "PPLC":
-                s += 0.3
-            if p.is_region and c.hint not in ("ADM1", "ADM2"):
-                same = strip_type(p.name)
-                if any(q.feature_code.startswith("PPL") and strip_type(q.name) == same
+                s += 0.8
+            if p.is_region and c.hint not in ("ADM1", "ADM2"):  # "Herat": the city, not the province
+                if any(q.feature_code.startswith("PPL") and q.population * 10 >= p.population
                        and self._contains(p, q) for q, _ in opts):
                     s -= 1.5
             if c.hint:
@@ -419,7 +452,7 @@ class Geoparser:
                     s -= 1.0
             s += (0.3, 0.0, -0.8)[min(kind, 2)]
             cc = p.country_code
-            s += 3.0 * shares.get(cc, 0.0) + (0.7 if cc == top_cc else 0.0) + (0.4 if cc in near else 0.0)
+            s += W_COUNTRY * shares.get(cc, 0.0) + (W_TOP if cc == top_cc else 0.0) + (0.4 if cc in near else 0.0)
             scores.append(s)
         return scores
 
@@ -469,7 +502,7 @@ class Geoparser:
         out = []
         for c, s in zip(cands, scored):
             if not c.options:
-                out.append((c, None, 0.3))
+                out.append((c, None, 0.0, 1.0))
                 continue
             if anchors:
                 order = sorted(range(len(s)), key=s.__getitem__, reverse=True)[:8]
@@ -486,7 +519,11 @@ class Geoparser:
             same = sum(x for x, (p, _) in zip(w, c.options) if p is best or (
                 p.country_code == best.country_code and p.latitude is not None
                 and best.latitude is not None and _km(p, best) < 50))
-            out.append((c, best, same / sum(w)))
+            fit = 1.0
+            if shares and not best.is_country and best.feature_code != "CONT" and not c.qualifier \
+                    and shares.get(best.country_code, 0) == 0 and best.country_code not in near:
+                fit = 0.6 if best.population < 5000 else 0.85  # a small place far from the story
+            out.append((c, best, same / sum(w), fit))
         return out
 
     # ---------------------------------------------------------------- entry point
@@ -498,19 +535,23 @@ class Geoparser:
         ents = list(ents) if ents is not None else None
         toks = self._tokens(text, ents)
         lowered = {t.text.lower() for t in toks if not t.cap}
+        persons = set()  # words of multi-word PERSON entities ("Maya Harden" -> Harden is a person)
+        for a, b, lab in ents or ():
+            if lab == "PERSON" and " " in text[a:b].strip():
+                persons.update(text[a:b].split())
         demonyms: list[str] = []
         cands = self._find(text, toks, lowered, demonyms)
         have_ents = ents is not None
         known = {c.key for c in cands if c.label in ("GPE", "LOC") or c.strong or c.country_code}
         for c in cands:
-            c.recog = self._accept(c, toks, lowered, have_ents, known)
-        known |= {c.key for c in cands if c.recog >= 0.6}
+            c.recog = self._accept(c, toks, lowered, have_ents, known, persons)
+        known |= {c.key for c in cands if c.recog >= 0.7}
         for _ in range(3):  # propagation: same name elsewhere, lists of places
             changed = False
             for k, c in enumerate(cands):
                 if c.recog > 0:
                     continue
-                r = self._accept(c, toks, lowered, have_ents, known)
+                r = self._accept(c, toks, lowered, have_ents, known, persons)
                 if not r:
                     for o in (cands[k - 1] if k else None, cands[k + 1] if k + 1 < len(cands) else None):
                         if o is not None and o.recog > 0 and _LISTSEP.match(_gap(*sorted((o, c), key=lambda x: x.start), text)) \
@@ -524,8 +565,8 @@ class Geoparser:
         accepted = [c for c in cands if c.recog > 0]
         resolved = self._resolve(text, accepted, demonyms, context_country)
         out = []
-        for c, place, p in resolved:
-            score = c.recog * (0.4 + 0.6 * p) if place else c.recog * 0.3
+        for c, place, p, fit in resolved:
+            score = c.recog * (0.4 + 0.6 * p) * fit if place else c.recog * 0.3
             out.append(PlaceMention(c.start, c.end, c.text, place, round(min(1.0, score), 4)))
         return out
 

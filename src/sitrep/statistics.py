@@ -47,12 +47,23 @@ def _attribution(sent) -> str | None:
     return None
 
 
-def _period(sent, published):
+def _period(sent, published, verb=None):
+    """The period a figure covers: a date span in the figure's own clause first, else the nearest."""
+    spans = []
     for ent in sent.ents:
         if ent.label_ == "DATE":
             w = resolve(ent.text, published) if published else None
             if w is None or w.precision >= 2:
-                return ent.text.strip()
+                spans.append(ent)
+    if spans:
+        if verb is not None:
+            own = [e for e in spans if e.root.i in {t.i for t in verb.subtree}
+                   and not any(a.dep_ in ("conj", "relcl", "advcl") and a.i != verb.i and a.i in {t.i for t in verb.subtree}
+                               for a in e.root.ancestors)]
+            if own:
+                return own[0].text.strip()
+            return min(spans, key=lambda e: abs(e.root.i - verb.i)).text.strip()
+        return spans[0].text.strip()
     m = PERIOD.search(sent.text)
     return m.group(0) if m else None
 
@@ -86,19 +97,19 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
             continue
         verb = noun.head
         hops = 0
-        while verb.pos_ != "VERB" and verb.head is not verb and hops < 3:
+        while verb.pos_ != "VERB" and verb.head.i != verb.i and hops < 3:
             verb = verb.head
             hops += 1
         noun_words = [t.text for t in noun.subtree if not t.like_num and t.dep_ not in ("prep", "punct", "det", "appos")
-                      and t.i < (noun.right_edge.i + 1) and not any(a.dep_ in ("prep", "appos", "relcl") for a in t.ancestors if a.i >= noun.left_edge.i and a is not noun and a in noun.subtree)]
+                      and t.i < (noun.right_edge.i + 1) and not any(a.dep_ in ("prep", "appos", "relcl") for a in t.ancestors if a.i >= noun.left_edge.i and a.i != noun.i and a in noun.subtree)]
         noun_text = " ".join(w for w in noun_words if w.lower() not in ("least", "about", "at", "of", "the")) or noun.text
         if noun.dep_ in ("nsubj", "nsubjpass"):
-            what = f"{noun_text} {verb.text}" if verb is not noun else noun_text
+            what = f"{noun_text} {verb.text}" if verb.i != noun.i else noun_text
         else:
-            what = f"{noun_text} ({verb.text})" if verb is not noun else noun_text
+            what = f"{noun_text} ({verb.text})" if verb.i != noun.i else noun_text
         used.add(verb.i)
         stats.append(Statistic(
-            what=what, value=amt.value, qualifier=amt.qualifier, period=period,
+            what=what, value=amt.value, qualifier=amt.qualifier, period=_period(sent, published, verb),
             places=places, attributed_to=attributed,
             evidence=(Span(sent.start_char, sent.end_char, sent.text),)))
     return stats, used

