@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 db=${SITREP_DB:-sample.db}
-.venv/bin/sitrep ingest samples/ukraine-2022 --db "$db"
+.venv/bin/sitrep ingest samples/ukraine-2022/dispatches.jsonl --db "$db"
 .venv/bin/sitrep summary --db "$db"

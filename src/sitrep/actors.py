@@ -47,7 +47,11 @@ ORGANISATIONS = {
 MILITARY = {"army", "troops", "soldiers", "forces", "military", "armed forces", "marines", "paratroopers",
             "commandos", "servicemen", "soldier", "troop", "navy", "air force", "airforce", "defence",
             "defense", "general", "commander", "commanders", "units", "battalion", "brigade", "garrison",
-            "security forces", "warplanes", "jets", "artillery", "gunships", "helicopters", "militaries"}
+            "security forces", "warplanes", "jets", "artillery", "gunships", "helicopters", "militaries",
+            "missile", "missiles", "rocket", "rockets", "drone", "drones", "aircraft", "bomber", "bombers",
+            "tank", "tanks", "warship", "warships", "shells", "shelling", "strike", "strikes", "airstrike",
+            "airstrikes", "units", "unit", "regiment", "division", "ministry of defence", "defence ministry",
+            "defense ministry", "general staff", "navy", "fleet"}
 POLICE = {"police", "policemen", "police officers", "gendarmes", "gendarmerie", "riot police", "policeman"}
 GOVERNMENT = {"government", "president", "prime minister", "minister", "ministry", "authorities",
               "officials", "official", "cabinet", "parliament", "administration", "regime", "state",

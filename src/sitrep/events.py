@@ -248,8 +248,9 @@ class EventExtractor:
             subj = _antecedent(subj)
         # --- actors
         military = category in ("deploy", "capture", "recapture", "clash", "attack", "shelling",
-                                "airstrike", "withdraw", "surround")
-        d.actor1 = act.normalise(_phrase(subj), ctx, military_default=military) if subj is not None else None
+                                "airstrike", "withdraw", "surround", "ied", "kill", "grenade", "chemical")
+        d.actor1 = act.normalise(_phrase(subj), ctx, military_default=military,
+                                 country_hint=self._possessor_country(subj, ctx)) if subj is not None else None
         if d.actor1 is None and subj is None and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
             d.actor1 = _poss_actor(tok, ctx, military)
         agent = _agent(tok)
@@ -260,14 +261,12 @@ class EventExtractor:
         target = _prep_object(tok, ("with", "to", "against", "on")) if category not in ("deploy", "withdraw") else None
         if d.actor2 is None and target is not None and not _is_place_tok(target, sent_mentions):
             d.actor2 = act.normalise(_phrase(target), ctx)
-        if d.actor1 is None:
+        if d.actor1 is None and category in POLITICAL:
             d.actor1 = _first_actor_before(tok, sent, ctx, military)
         if d.actor1 == d.actor2:
             d.actor2 = None
         # --- place: mentions in the trigger's clause first, then the sentence
         d.place, d.place_direct = _pick_place(tok, obj, sent, sent_mentions, category)
-        if d.place is not None and d.actor1 and d.place.place.country_code:
-            d.own_territory = (self._country_name(d.place.place.country_code) or "") in d.actor1
         # --- date
         d.when = _date_for(tok, sent, published)
         if d.when is not None and d.when.tense == "history":
@@ -284,6 +283,23 @@ class EventExtractor:
             d.plover = PLOVER_OF_SUB.get(d.sub_event_type)
         d.confidence = 0.5 + 0.1 * bool(d.actor1) + 0.1 * bool(d.place) + 0.1 * bool(d.when) + 0.1 * is_verb
         return d
+
+    def _possessor_country(self, tok, ctx) -> str | None:
+        """'its forces' in 'Russia's defence ministry said its forces took X': the speaker's state."""
+        if tok is None or not any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our") for c in tok.children):
+            return None
+        for a in tok.ancestors:
+            if a.lower_ in SAY_VERBS or a.lower_ in CLAIM_VERBS:
+                speaker = _subject(a)
+                if speaker is None:
+                    return None
+                for t in speaker.subtree:
+                    cc = act.STATE_ABBREVIATIONS.get(t.lower_) or self.geo.demonym(t.text) or (
+                        self._country_code(t.text) if t.pos_ == "PROPN" else None)
+                    if cc:
+                        return cc
+                return None
+        return None
 
     def _capitals(self, sent, ctx) -> list[PlaceMention]:
         """'the Afghan capital' / 'the capital' name the capital city of a country."""
@@ -370,6 +386,13 @@ class EventExtractor:
     # ---- final object ------------------------------------------------------------
     def _finish(self, d: _Draft, article: Article, ctx) -> Event:
         published = article.published
+        if d.sub_event_type == "Government regains territory" and d.actor1:
+            # a state retaking its own ground regains it; a foreign state's forces overtake it (ACLED)
+            cc = d.place.place.country_code if d.place else ctx.country
+            home = self._country_name(cc) if cc else None
+            if home and home not in d.actor1:
+                d.sub_event_type = "Non-state actor overtakes territory"
+                d.notes.append("territory taken by a foreign state's forces")
         when = d.when
         if when is not None:
             date, precision = when.date, when.precision
@@ -788,10 +811,7 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
     is_state = state.startswith(("Military Forces", "Police Forces", "Government"))
     if c == "capture":
         if is_state:
-            if d.own_territory:
-                return "Government regains territory"
-            d.notes.append("territory taken by a foreign state's forces")
-            return "Armed clash"
+            return "Government regains territory"  # refined in _finish once the place is known
         return "Non-state actor overtakes territory"
     if c == "recapture":
         return "Government regains territory" if is_state or not state else "Non-state actor overtakes territory"
@@ -853,6 +873,13 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
 
 
 FOLDABLE = {"withdraw", "release"}
+# When one sentence reports several violent triggers at one place, it is one event:
+# the most specific type wins ("a missile struck ..., killing 50" is shelling, not also an attack).
+VIOLENT_PRIORITY = ["Non-state actor overtakes territory", "Government regains territory",
+                    "Non-violent transfer of territory", "Chemical weapon", "Suicide bomb", "Air/drone strike",
+                    "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
+                    "Excessive force against protesters", "Sexual violence", "Abduction/forced disappearance",
+                    "Attack", "Armed clash", "Looting/property destruction"]
 POLITICAL = {"deploy", "request", "offer", "reject", "threaten", "talks", "sanction", "accuse", "aid"}
 
 
@@ -878,6 +905,12 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 # the losing side's own retreat at that place acknowledges the loss
                 twin.claim = "confirmed"
                 twin.notes.append("the losing side withdrew")
+        if _one_violent(twin, d):
+            rank = VIOLENT_PRIORITY.index
+            if rank(d.sub_event_type) < rank(twin.sub_event_type):
+                twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+                twin.actor1 = d.actor1 or twin.actor1
+            twin.actor2 = twin.actor2 or d.actor2
         twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
         for k, v in d.counts.items():
             twin.counts[k] = max(twin.counts.get(k, 0), v)
@@ -896,7 +929,19 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+def _one_violent(a: _Draft, b: _Draft) -> bool:
+    if a.sent_index != b.sent_index or a.status != b.status:
+        return False
+    if a.sub_event_type not in VIOLENT_PRIORITY or b.sub_event_type not in VIOLENT_PRIORITY:
+        return False
+    pa = a.place.place.geonameid if a.place else None
+    pb = b.place.place.geonameid if b.place else None
+    return pa == pb or pa is None or pb is None
+
+
 def _same_event(a: _Draft, b: _Draft) -> bool:
+    if _one_violent(a, b):
+        return True
     kind_a = a.sub_event_type or a.plover
     kind_b = b.sub_event_type or b.plover
     territorial = {"capture", "recapture", "fall"}

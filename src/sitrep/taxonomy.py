@@ -119,7 +119,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "abduct": (["abduct", "kidnap", "disappear", "hostage"], ["abduction", "kidnapping", "hostage-taking"]),
     "sexual": (["rape", "assault sexually"], ["rape", "sexual violence", "sexual assault", "gang rape"]),
     # protest and riot
-    "protest": (["protest", "demonstrate", "rally", "march", "picket", "strike"],
+    "protest": (["protest", "demonstrate", "rally", "picket"],
                 ["protest", "protests", "demonstration", "demonstrations", "rally", "rallies", "sit-in",
                  "march", "vigil"]),
     "riot": (["riot", "loot", "vandalise", "vandalize"], ["riot", "riots", "rioting", "unrest", "mob"]),

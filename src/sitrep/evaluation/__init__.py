@@ -41,3 +41,23 @@ def check_floors(name: str, scores: dict, baseline: str | Path | None, out: Text
             failed.append(key)
     out.write(json.dumps({"eval": name, "scores": scores, "failed": failed}, sort_keys=True) + "\n")
     return 1 if failed else 0
+
+
+def main_event(events, acled_only: bool = True):
+    """The event an evaluator scores for a document: the highest confidence one.
+
+    With ``acled_only`` only events that carry an ACLED ``sub_event_type`` count.
+    Ties go to the event listed first. None when there is no candidate.
+    """
+    best = None
+    for e in events:
+        if acled_only and not e.sub_event_type:
+            continue
+        if best is None or e.confidence > best.confidence:
+            best = e
+    return best
+
+
+def rate(ok: int, n: int) -> float | None:
+    """``ok / n`` rounded to 3 places; None for an empty set (so a floor on it fails loudly)."""
+    return round(ok / n, 3) if n else None

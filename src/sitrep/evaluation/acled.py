@@ -1,0 +1,178 @@
+"""Score ACLED coding on ACLED's own event ``notes`` (a held-out split).
+
+Each note is read as an article published on its ``event_date``. The prediction
+for a note is its main event: the highest-confidence predicted event that has an
+ACLED ``sub_event_type`` (``main_event``); a note without one counts as wrong on
+every field. Compared with the coded columns:
+
+- ``sub_event_type`` / ``event_type``: exact; macro-F1 over the sub-types present in gold.
+- ``actor1``: folded (case and punctuation ignored) after dropping ACLED's
+  parenthesised year ranges such as "(2014-)" or "(2004-2021)"; the lenient
+  score drops every parenthesis and accepts one main name inside the other
+  ("Civilians" ~ "Civilians (Uganda)").
+- ``admin1``: folded, the word "province" ignored.
+- location: the event place within 25 km (haversine) of the gold latitude/longitude.
+- fatalities: exact, a missing count read as 0 (ACLED codes "not reported" as 0).
+- date: the event date equals ``event_date``.
+
+The split is fixed: a row is in the TEST split when crc32(event_id_cnty) % 5 == 0.
+sitrep is rule-based and nothing in it is fitted to these rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import time
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import UsageError
+from ..model import Article
+from . import main_event, rate
+from .seed import fold, km
+
+FILES = (("world", "acled_world_2022h1.csv"), ("afg2020", "acled_afghanistan_2020_03.csv"))
+YEAR_RANGE = re.compile(r"\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)")
+PARENS = re.compile(r"\([^)]*\)")
+NEAR_KM = 25.0
+
+
+def in_test_split(event_id: str) -> bool:
+    return zlib.crc32(event_id.strip().encode("utf-8")) % 5 == 0
+
+
+def parse_date(value: str) -> dt.date | None:
+    """ISO dates (current exports) or "21 March 2020" (older exports)."""
+    value = (value or "").strip()
+    for parse in (dt.date.fromisoformat, lambda s: dt.datetime.strptime(s, "%d %B %Y").date()):
+        try:
+            return parse(value)
+        except ValueError:
+            pass
+    return None
+
+
+def actor_match(gold: str, pred: str | None) -> tuple[bool, bool]:
+    """(strict, lenient) agreement of a predicted actor with ACLED's actor1."""
+    if not pred:
+        return False, False
+    strict = fold(YEAR_RANGE.sub(" ", gold)) == fold(YEAR_RANGE.sub(" ", pred))
+    g, p = fold(PARENS.sub(" ", gold)), fold(PARENS.sub(" ", pred))
+    lenient = strict or bool(g and p) and (f" {g} " in f" {p} " or f" {p} " in f" {g} ")
+    return strict, lenient
+
+
+def admin1_key(name: str | None) -> str:
+    return " ".join(w for w in fold(name).split() if w != "province")
+
+
+def _number(value: str) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def score(rows: list[dict], predictions: list) -> tuple[dict, Counter]:
+    """Scores of the main predicted events (Event or None, one per row) and the confusion of sub-types."""
+    ok = Counter()
+    confusion: Counter = Counter()
+    pairs = []
+    for row, e in zip(rows, predictions, strict=True):
+        gold_sub = row["sub_event_type"].strip()
+        pred_sub = e.sub_event_type if e else None
+        pairs.append((gold_sub, pred_sub))
+        if pred_sub != gold_sub:
+            confusion[(gold_sub, pred_sub or "(no event)")] += 1
+        if e is None:
+            continue
+        ok["sub"] += pred_sub == gold_sub
+        ok["type"] += e.event_type == row["event_type"].strip()
+        strict, lenient = actor_match(row["actor1"], e.actor1)
+        ok["actor1"] += strict
+        ok["actor1_lenient"] += lenient
+        place = e.place
+        ok["admin1"] += bool(place and place.admin1) and admin1_key(place.admin1) == admin1_key(row["admin1"])
+        if place and place.latitude is not None and row.get("latitude"):
+            ok["near"] += km(float(row["latitude"]), float(row["longitude"]), place.latitude,
+                             place.longitude) <= NEAR_KM
+        ok["fatalities"] += (e.fatalities or 0) == _number(row.get("fatalities"))
+        gold_date = parse_date(row["event_date"])
+        ok["date"] += bool(gold_date) and e.date == gold_date.isoformat()
+    n = len(rows)
+    scores = {
+        "n": n,
+        "coverage": rate(sum(p is not None for p in predictions), n),
+        "sub_event_type_accuracy": rate(ok["sub"], n),
+        "sub_event_type_macro_f1": macro_f1(pairs),
+        "event_type_accuracy": rate(ok["type"], n),
+        "actor1_accuracy": rate(ok["actor1"], n),
+        "actor1_lenient_accuracy": rate(ok["actor1_lenient"], n),
+        "admin1_accuracy": rate(ok["admin1"], n),
+        "location_25km_accuracy": rate(ok["near"], n),
+        "fatalities_accuracy": rate(ok["fatalities"], n),
+        "date_accuracy": rate(ok["date"], n),
+    }
+    return scores, confusion
+
+
+def macro_f1(pairs: list[tuple[str, str | None]]) -> float | None:
+    """Mean F1 over the gold classes; a missing prediction is a false negative only."""
+    classes = sorted({g for g, _ in pairs})
+    if not classes:
+        return None
+    total = 0.0
+    for c in classes:
+        tp = sum(g == c and p == c for g, p in pairs)
+        fp = sum(p == c and g != c for g, p in pairs)
+        fn = sum(g == c and p != c for g, p in pairs)
+        total += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return round(total / len(classes), 3)
+
+
+def load(path: Path, limit: int | None = None) -> tuple[list[dict], int]:
+    """The TEST-split rows of one export (at most ``limit``) and the file's row count."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if rows and not {"event_id_cnty", "notes", "sub_event_type"} <= rows[0].keys():
+        raise UsageError(f"{path} is not an ACLED export (needs event_id_cnty, notes, sub_event_type)")
+    test = [r for r in rows if in_test_split(r["event_id_cnty"]) and (r.get("notes") or "").strip()]
+    return (test[:limit] if limit else test), len(rows)
+
+
+def _files(data: Path) -> list[tuple[str, Path]]:
+    if data.is_file():
+        return [(next((k for k, name in FILES if name == data.name), "acled"), data)]
+    found = [(k, data / name) for k, name in FILES if (data / name).exists()]
+    if not found:
+        raise UsageError(f"no ACLED export in {data}: expected {' or '.join(n for _, n in FILES)}")
+    return found
+
+
+def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
+    scores: dict = {}
+    for key, path in _files(data):
+        rows, total = load(path, limit)
+        out.write(f"{path.name}: held-out TEST split (crc32(event_id_cnty) % 5 == 0) = {len(rows)} notes "
+                  f"scored of {total} rows{' (--limit)' if limit else ''}. sitrep is rule-based: nothing in "
+                  f"the project is trained or tuned on this split.\n")
+        articles = [Article(text=r["notes"], id=r["event_id_cnty"], published=parse_date(r["event_date"]),
+                            origin=f"{path}:{r['event_id_cnty']}") for r in rows]
+        start = time.perf_counter()
+        predictions = [main_event(res.events) for res in pipeline.process_many(articles)]
+        seconds = time.perf_counter() - start
+        file_scores, confusion = score(rows, predictions)
+        for name, value in file_scores.items():
+            out.write(f"  {name:28s} {value}\n")
+        out.write("  most frequent sub-type mistakes (gold -> predicted):\n")
+        for (gold, pred), count in confusion.most_common(10):
+            out.write(f"    {count:5d}  {gold} -> {pred}\n")
+        out.write(f"  runtime {seconds:.1f}s ({len(rows) / seconds if seconds else 0:.1f} notes/s)\n\n")
+        scores |= {f"{key}_{name}": value for name, value in file_scores.items()}
+    out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")
+    return scores
