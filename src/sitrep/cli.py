@@ -75,8 +75,13 @@ class _Inputs:
 
 def _results(pipeline, inputs: _Inputs):
     """Pipeline results; a document the pipeline chokes on is reported and skipped."""
-    for result in pipeline.process_many(inputs):
-        yield result
+
+    def skip(article: Article, exc: Exception) -> None:
+        inputs.failed += 1
+        click.echo(f"sitrep: {article.origin or article.id}: could not be processed "
+                   f"({type(exc).__name__}: {exc}); skipped - please report this document", err=True)
+
+    yield from pipeline.process_many(inputs, on_error=skip)
 
 
 def _pipeline(model, gazetteer):
@@ -220,6 +225,70 @@ def eval_seed(data, baseline, model, gazetteer):
 
     scores = seed.run(Path(data), _pipeline(model, gazetteer), sys.stdout)
     sys.exit(check_floors("seed", scores, baseline, sys.stdout))
+
+
+@evaluate.command("acled")
+@click.option("--data", required=True, type=click.Path(exists=True),
+              help="Folder with acled_world_2022h1.csv / acled_afghanistan_2020_03.csv (or one CSV).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N held-out notes of each file.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_acled(data, limit, baseline, model, gazetteer):
+    """Code ACLED notes (held-out split) and score them against ACLED's columns."""
+    from .evaluation import acled, check_floors
+
+    scores = acled.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
+    sys.exit(check_floors("acled", scores, baseline, sys.stdout))
+
+
+@evaluate.command("isaf")
+@click.option("--data", required=True, type=click.Path(exists=True),
+              help="Folder with isaf_dev.jsonl (or the file).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N press releases.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_isaf(data, limit, baseline, model, gazetteer):
+    """Score dates, provinces and killed/captured counts on ISAF press releases."""
+    from .evaluation import check_floors, isaf
+
+    scores = isaf.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
+    sys.exit(check_floors("isaf", scores, baseline, sys.stdout))
+
+
+@evaluate.command("muc4")
+@click.option("--data", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder with raw_dev/ (texts dev-muc3-* and keys key-dev-*.muc4).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N messages with a template.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_muc4(data, limit, baseline, model, gazetteer):
+    """Score event status (done/attempted/threatened) and claim on MUC-4 dev messages."""
+    from .evaluation import check_floors, muc4
+
+    scores = muc4.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
+    sys.exit(check_floors("muc4", scores, baseline, sys.stdout))
+
+
+@evaluate.command("plover")
+@click.option("--data", required=True, type=click.Path(exists=True),
+              help="Folder with PLOVER_GSR_CAMEO.txt (or the file).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N records.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_plover(data, limit, baseline, model, gazetteer):
+    """Score the PLOVER type of the main event on the PLOVER gold standard records."""
+    from .evaluation import check_floors, plover
+
+    scores = plover.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
+    sys.exit(check_floors("plover", scores, baseline, sys.stdout))
 
 
 @cli.command()

@@ -236,7 +236,7 @@ class EventExtractor:
                 d.claim = "claimed"
                 speaker = _subject(a)
                 d.claimed_by = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
-                if subj is None or subj.i == speaker.i or subj.lower_ in ("they", "it", "he", "she", "we"):
+                if subj is None or (speaker is not None and subj.i == speaker.i) or subj.lower_ in ("they", "it", "he", "she", "we"):
                     subj = speaker
                 break
             if a.lower_ in DENY_VERBS and a.i != tok.i:

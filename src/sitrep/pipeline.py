@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import nlp as _nlp
 from .events import EventExtractor
@@ -43,11 +43,21 @@ class Pipeline:
     def process(self, article: Article) -> ArticleResult:
         return next(self.process_many([article]))
 
-    def process_many(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
-        """Process articles in input order, parsing them in batches."""
+    def process_many(self, articles: Iterable[Article], *,
+                     on_error: Callable[[Article, Exception], None] | None = None) -> Iterator[ArticleResult]:
+        """Process articles in input order, parsing them in batches.
+
+        A document that makes a stage fail is passed to ``on_error`` and skipped, so
+        one bad document never ends a batch; without ``on_error`` the error is raised.
+        """
         pairs = ((a.text[: self.options.max_chars], a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.options.batch_size):
-            yield self.annotate(doc, article)
+            try:
+                yield self.annotate(doc, article)
+            except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
+                if on_error is None:
+                    raise
+                on_error(article, exc)
 
     def annotate(self, doc, article: Article) -> ArticleResult:
         """Everything after the parse: places, events, statistics."""

@@ -61,3 +61,29 @@ def main_event(events, acled_only: bool = True):
 def rate(ok: int, n: int) -> float | None:
     """``ok / n`` rounded to 3 places; None for an empty set (so a floor on it fails loudly)."""
     return round(ok / n, 3) if n else None
+
+
+def predict(pipeline, articles: list, pick, out: TextIO, default=None, chunk: int = 64) -> tuple[list, int]:
+    """``pick(result)`` for every article, in order, and the number of articles the pipeline failed on.
+
+    Articles go through ``process_many`` in chunks; a chunk that raises is redone one
+    article at a time, and an article that still fails gets ``default`` (scored as a
+    missing prediction) and a line on ``out`` — an evaluation measures, it does not stop.
+    """
+    picked: list = []
+    errors = 0
+    for i in range(0, len(articles), chunk):
+        part = articles[i:i + chunk]
+        try:
+            picked += [pick(r) for r in pipeline.process_many(part)]
+            continue
+        except Exception:  # noqa: BLE001 - retried one by one below
+            pass
+        for a in part:
+            try:
+                picked.append(pick(pipeline.process(a)))
+            except Exception as exc:  # noqa: BLE001 - reported and scored as missing
+                errors += 1
+                out.write(f"  pipeline error on {a.origin or a.id}: {type(exc).__name__}: {exc}\n")
+                picked.append(default)
+    return picked, errors

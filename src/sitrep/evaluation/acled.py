@@ -33,7 +33,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, rate
+from . import main_event, predict, rate
 from .seed import fold, km
 
 FILES = (("world", "acled_world_2022h1.csv"), ("afg2020", "acled_afghanistan_2020_03.csv"))
@@ -164,9 +164,10 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
         articles = [Article(text=r["notes"], id=r["event_id_cnty"], published=parse_date(r["event_date"]),
                             origin=f"{path}:{r['event_id_cnty']}") for r in rows]
         start = time.perf_counter()
-        predictions = [main_event(res.events) for res in pipeline.process_many(articles)]
+        predictions, errors = predict(pipeline, articles, lambda res: main_event(res.events), out)
         seconds = time.perf_counter() - start
         file_scores, confusion = score(rows, predictions)
+        file_scores["pipeline_errors"] = errors
         for name, value in file_scores.items():
             out.write(f"  {name:28s} {value}\n")
         out.write("  most frequent sub-type mistakes (gold -> predicted):\n")

@@ -29,7 +29,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, rate
+from . import main_event, predict, rate
 from .seed import fold
 
 MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -138,10 +138,11 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     dated = sum(a.published is not None for a in articles)
     out.write(f"{path.name}: {len(articles)} press releases, publication date parsed for {dated}\n")
     start = time.perf_counter()
-    results = [r.events for r in pipeline.process_many(articles)]
+    results, errors = predict(pipeline, articles, lambda r: r.events, out, default=())
     seconds = time.perf_counter() - start
     scores, lines = score(golds, results)
     scores["published_parsed"] = rate(dated, len(articles))
+    scores["pipeline_errors"] = errors
     out.write("first date/province misses:\n")
     for line in lines[:15]:
         out.write(f"  {line}\n")
