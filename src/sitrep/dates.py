@@ -89,10 +89,11 @@ def _past_date(published: dt.date, month: int, day: int, year: int | None) -> dt
     return candidate
 
 
-def _tense(day: dt.date, published: dt.date) -> str:
+def _tense(day: dt.date, published: dt.date, last_day: dt.date | None = None) -> str:
+    """``last_day``: the end of a month or year expression, which decides whether it is history."""
     if day > published:
         return "future"
-    if (published - day).days > 400:
+    if (published - (last_day or day)).days > 400:
         return "history"
     return "present" if day == published else "past"
 
@@ -157,7 +158,9 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
         month, year = MONTHS[m[2].lower().rstrip(".")], int(m[3])
         day = {"early": 1, "mid": 15, "late": 25}.get((m[1] or "").lower(), 1)
         d = dt.date(year, month, day)
-        return When(d, 3, _tense(d, pub), start=d)
+        return When(d, 3, _tense(d, pub, dt.date(year, month, 28)), start=d)
+    if re.search(r"\b\d{4}-\d{1,2}-\d{1,2}\b", text):
+        return None  # an ISO-looking date that is not a date ("2021-13-45")
     m = _YEAR.search(text)
     if m:
         year = int(m[2])
@@ -165,7 +168,7 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
         d = dt.date(year, month, 1)
         if year == pub.year:
             return When(d, 3, "past", start=d, end=pub)
-        return When(d, 3, _tense(d, pub), start=d)
+        return When(d, 3, _tense(d, pub, dt.date(year, 12, 31)), start=d)
     # month without a year: "in March"
     m = re.search(rf"\b(?:in|since|during|on|early|late|mid)\s+({_MONTH_RE})\b", text)
     if m and m[1] != "may":

@@ -144,11 +144,11 @@ class EventExtractor:
             sent_mentions = sorted(sent_mentions + self._capitals(sent, ctx), key=lambda m: m.start)
             if not _is_content(sent):
                 continue
-            self._apply_updates(sent, drafts, ctx)
+            reported = self._apply_updates(sent, drafts, ctx)
             sent_stats, used = extract_statistics(sent, published, _kind_of, sent_mentions)
             stats.extend(sent_stats)
             for tok, category in _triggers(sent):
-                if tok.i in used:
+                if tok.i in used or tok.i in reported:
                     continue
                 d = self._draft(tok, category, sent, si, para, sent_mentions, ctx, published)
                 if d is not None:
@@ -332,8 +332,11 @@ class EventExtractor:
         return anchored or has_place or has_date
 
     # ---- cross-sentence updates -----------------------------------------------
-    def _apply_updates(self, sent, drafts: list[_Draft], ctx) -> None:
-        """'A resident confirmed the capture' / 'X denied the claim' update earlier claims."""
+    def _apply_updates(self, sent, drafts: list[_Draft], ctx) -> set[int]:
+        """'A resident confirmed the capture' / 'X denied the claim' update earlier claims.
+
+        Returns the tokens that refer back to an earlier event (they are not new events)."""
+        referring: set[int] = set()
         for tok in sent:
             low = tok.lower_
             if low not in CONFIRM_VERBS and low not in DENY_VERBS:
@@ -346,6 +349,7 @@ class EventExtractor:
                 continue
             speaker = _subject(tok)
             who = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
+            referring.add(obj.i)
             for d in reversed(drafts):
                 if d.claim in ("claimed", "reported", "denied", "disputed") and d.status == "happened":
                     if low in CONFIRM_VERBS:
@@ -358,6 +362,7 @@ class EventExtractor:
                         d.notes.append(f"denied by {_phrase(speaker) or 'a source'}")
                     d.evidence.append(sent)
                     break
+        return referring
 
     def _fill_from_paragraph(self, drafts, mentions, para_starts, text) -> None:
         """An event with no place in its sentence takes the nearest place of its paragraph."""
@@ -482,8 +487,24 @@ def _triggers(sent):
             continue
         if tok.ent_type_ in ("PERSON", "ORG", "GPE") and category not in ("airstrike",):
             continue
+        if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN"):
+            continue  # "the occupied city", "the besieged town": a description, not a report
+        if pos == "noun" and _hypothetical_noun(tok):
+            continue
         seen.add(tok.i)
         yield tok, category
+
+
+HYPOTHETICAL_HEADS = {"threat", "threats", "risk", "fear", "fears", "danger", "possibility", "prospect",
+                      "aftermath", "wake", "anniversary", "memory", "memories", "history", "plan", "plans",
+                      "idea", "talk", "talks", "rumours", "rumors", "warning", "warnings", "preparation"}
+
+
+def _hypothetical_noun(tok) -> bool:
+    """'the threat of encirclement', 'fears of an offensive': a noun that reports nothing."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in HYPOTHETICAL_HEADS:
+        return True
+    return False
 
 
 def _noun_lookup():

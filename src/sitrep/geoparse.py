@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .gazetteer import Gazetteer, fold, strip_type
+from .gazetteer import Gazetteer, fold
 from .model import Place, PlaceMention
 
 ABBREVIATIONS = {"U.S.": "US", "US": "US", "U.S": "US", "USA": "US", "U.S.A.": "US", "UK": "GB",
@@ -36,49 +36,53 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$|n['’]t$", re.I)
 _CONNECT = frozenset("of and de del la le les du des da do dos das di the al el e i ye on upon sur en am "
                      "im an der y".split())
-_TYPE_HINT = {"province": "ADM1", "provinces": "ADM1", "governorate": "ADM1", "region": "ADM1",
-              "state": "ADM1", "oblast": "ADM1", "prefecture": "ADM1", "district": "ADM2",
-              "districts": "ADM2", "county": "ADM2", "municipality": "ADM2", "city": "PPL",
-              "town": "PPL", "village": "PPL", "villages": "PPL", "suburb": "PPL", "area": None,
-              "areas": None, "countryside": None, "outskirts": None, "airport": None}
-_OF_PREV = {"city": "PPL", "town": "PPL", "village": "PPL", "province": "ADM1", "district": "ADM2",
-            "governorate": "ADM1", "region": "ADM1", "outskirts": None, "north": None, "south": None,
-            "east": None, "west": None, "northeast": None, "northwest": None, "southeast": None,
-            "southwest": None, "suburbs": None, "centre": None, "center": None, "capital": None,
-            "heart": None, "parts": None, "areas": None, "county": "ADM2", "state": "ADM1",
-            "municipality": "ADM2", "border": None, "streets": None, "residents": None}
-_STRONG_PREV = frozenset("near outside nearby around towards toward via across throughout besieged "
-                         "captured seized shelled bombed stormed encircled recaptured".split())
+
+def _hints(**groups: str) -> dict[str, str | None]:
+    return {w: (None if h == "none" else h) for h, words in groups.items() for w in words.split()}
+
+
+# "X province" -> ADM1 ... ; "the city of X" -> PPL ...: a strong cue and a feature-type hint.
+_TYPE_HINT = _hints(ADM1="province provinces governorate region state oblast prefecture",
+                    ADM2="district districts county municipality", PPL="city town village villages suburb",
+                    none="area areas countryside outskirts airport")
+_OF_PREV = _hints(PPL="city town village", ADM1="province governorate region state",
+                  ADM2="district county municipality",
+                  none="outskirts north south east west northeast northwest southeast southwest suburbs "
+                       "centre center capital heart parts areas border streets residents fall capture "
+                       "siege control liberation")
+_STRONG_PREV = frozenset("near outside nearby around towards toward via across throughout".split())
 _APPOS = frozenset("city town village capital province district region north south east west "
                    "stronghold hometown border".split())
-_WEAK_PREV = frozenset("in at from to into between and or inside entered reached".split())
+# weak cues (and verbs of taking ground) need a sizeable place when NER said PERSON/ORG
+_WEAK_PREV = frozenset("in at from to into between and or inside entered reached taken took take taking "
+                       "capture captured seize seized overran overrun besieged besieging shelled bombed "
+                       "stormed encircled recaptured retook retaken liberated raided attacked".split())
 _TITLES = frozenset("president mr mrs ms dr sir lord king queen prince princess sheikh mullah imam "
                     "pope gen general col colonel capt captain sgt sergeant lt lieutenant maj major "
                     "minister governor senator rep judge bishop father brother sister saint st "
                     "chancellor premier commander spokesman ambassador secretary mayor emir sultan".split())
-_STOP = frozenset("""the a an in on at of for by to from with and or but if as so no not nor all any
-some many most more much few several each every both either neither other such this that these those
-there here then than when while where what who whom whose why how he she it we they you i me him her
-his its our their them us my your one two three four five six seven eight nine ten first second third
-last next new old great good big little high low long north south east west northern southern eastern
-western central upper lower middle january february march april may june july august september october
-november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
-friday saturday sunday today yesterday tomorrow mr mrs ms dr president minister prime general government
-army police ministry council parliament congress senate court security defense defence forces force
-islamic state republic kingdom union united national international news press agency party front
-democratic federal coalition alliance office department official officials god allah christmas easter
-ramadan eid world page photo video read share comment home said says will would can could may might
-must should also even just still only however meanwhile although because since until despite during
-under over among against without within across through around near outside inside between up down
-out off according after before about above below again ago already always never often once perhaps
-please thanks yes well why mission liberty independence freedom unity peace hope justice victory
-province district city town village county region governorate area border capital centre center street
-road bridge airport station camp base hospital school university prison river lake mountain valley
-black white red green blue gold golden silver royal grand saint st fort port mount cape bay island
-islands gulf sea ocean lord sir king queen prince emir sheikh mullah imam pope college school church
-mosque hall house square park hotel museum market northeast northwest southeast southwest metropolitan
-embassy consulate headquarters""".split())
-_DETERMINERS = frozenset("the a an this that these those his her its their our my your every each no any".split())
+# Capitalised words that are never a place on their own (general English, not place names).
+_STOP = _TITLES | frozenset("""the a an in on at of for by to from with and or but if as so no not nor all
+any some many most more much few several each every both either neither other such this that these those
+there here then than when while where what who whom whose why how he she it we they you i me him her his
+its our their them us my your one two three four five six seven eight nine ten first second third last
+next new old great good big little high low long north south east west northern southern eastern western
+central upper lower middle northeast northwest southeast southwest january february march april may june
+july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec monday
+tuesday wednesday thursday friday saturday sunday today yesterday tomorrow prime government army police
+ministry council parliament congress senate court security defense defence forces force islamic state
+republic kingdom union united national international news press agency party front democratic federal
+coalition alliance office department official officials god allah christmas easter ramadan eid world
+page photo video read share comment home said says will would can could might must should also even just
+still only however meanwhile although because since until despite during under over among against
+without within across through around near outside inside between up down out off according after
+before about above below again ago already always never often once perhaps please thanks yes well
+mission liberty independence freedom unity peace hope justice victory province district city town
+village county region governorate area border capital centre center street road bridge airport station
+camp base hospital school university prison river lake mountain valley black white red green blue gold
+golden silver royal grand fort port mount cape bay island islands gulf sea ocean college church mosque
+hall house square park hotel museum market metropolitan embassy consulate headquarters""".split())
+_DETERMINERS = frozenset("the a an this that these those his her its their our my your every each no".split())
 _LISTSEP = re.compile(r"^\s*(?:,|,?\s*(?:and|or))\s*$")
 _QUALSEP = re.compile(r"^(?:\s+(?:province|district|governorate|region|state|county|city|town|village))?"
                       r"\s*(?:,|\bin|,\s*in)\s*(?:the\s+)?$", re.I)
@@ -126,7 +130,6 @@ class _Cand:
     weak: bool
     hint: str | None
     country_code: str | None = None  # set for abbreviations
-    accepted: bool = False
     recog: float = 0.0
     qualifier: "_Cand | None" = None
     options: list = field(default_factory=list)
@@ -241,16 +244,12 @@ class Geoparser:
             strong = weak = False
         return strong, weak, hint
 
-    def _find(self, text: str, toks: list[_Tok], lowered: set[str], demonyms: list[str]) -> list[_Cand]:
+    def _find(self, text: str, toks: list[_Tok], demonyms: list[str]) -> list[_Cand]:
         gaz = self.gaz
         cands: list[_Cand] = []
         for i0, j0 in self._runs(toks):
-            label = toks[i0].label
-            ent_tokens = None
-            if toks[i0].ent >= 0:
-                ent_tokens = (i0, j0)
-            i = i0
-            found_any = False
+            label, in_ent = toks[i0].label, toks[i0].ent >= 0
+            i, found_any = i0, False
             while i < j0:
                 t = toks[i]
                 if not t.cap:
@@ -290,8 +289,7 @@ class Geoparser:
                     continue
                 strong, weak, hint = self._cue(text, toks, i, j)
                 c = _Cand(t.start, toks[j - 1].end, surface, fold(surface), label, i, j,
-                          ent_tokens == (i, j) or (ent_tokens is not None and self._whole(toks, i, j, i0, j0)),
-                          strong, weak, hint)
+                          in_ent and self._whole(toks, i, j, i0, j0), strong, weak, hint)
                 if kind == "abbr":
                     c.country_code = ABBREVIATIONS[surface]
                 cands.append(c)
@@ -316,19 +314,17 @@ class Geoparser:
 
     def _accept(self, c: _Cand, toks: list[_Tok], lowered: set[str], have_ents: bool,
                 known: set[str], persons: set[str]) -> float:
-        """Recognition confidence 0-1 (0 = not a place mention)."""
+        """Recognition confidence 0-1 (0 = not without more context, -1 = never)."""
         single = c.j - c.i == 1
         word = c.text.lower()
         first = toks[c.i]
         prev = toks[c.i - 1].text.lower() if c.i > 0 else ""
-        if prev in _TITLES:
-            return 0.0
+        if prev in _TITLES or (c.j < len(toks) and toks[c.j].text.lower() in _NOT_AFTER):
+            return -1.0
         if c.country_code:
             return 0.9
-        if c.j < len(toks) and toks[c.j].text.lower() in _NOT_AFTER:
-            return 0.0
         if single and c.text in persons and not c.strong:
-            return 0.0
+            return -1.0
         if c.label in ("GPE", "LOC"):
             return 0.9
         if c.label == "FAC":
@@ -337,10 +333,10 @@ class Geoparser:
                          for p, k in self.gaz.lookup(c.text)[:1])
         is_common = single and word in lowered
         if c.label in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "LAW"):
-            if not c.whole_ent:
-                return 0.0
             if c.label == "NORP":
-                return 0.7 if countryish else 0.0
+                return 0.7 if countryish and c.whole_ent else -1.0
+            if not c.whole_ent:
+                return -1.0 if c.label == "PERSON" else 0.0
             if c.strong or (c.key in known and not is_common):
                 return 0.7
             if c.weak and not is_common and (single or c.label == "PERSON") \
@@ -369,12 +365,6 @@ class Geoparser:
     def _sizeable(self, c: _Cand, pop: int) -> bool:
         top = self.gaz.lookup(c.text)[:1]
         return bool(top) and top[0][1] == 0 and (top[0][0].population >= pop or top[0][0].is_region)
-
-    @staticmethod
-    def _first_cap(toks, i):
-        while i > 0 and toks[i - 1].cap and toks[i - 1].ent == toks[i].ent and toks[i].ent >= 0:
-            i -= 1
-        return i
 
     @staticmethod
     def _run_extends(toks, c) -> bool:
@@ -467,7 +457,7 @@ class Geoparser:
         top_cc = max(shares, key=shares.get) if shares else None
         near = gaz.neighbours(top_cc) if top_cc else frozenset()
         for a, b in zip(cands, cands[1:]):
-            if b.start >= a.end and _QUALSEP.match(_gap(a, b, text)):
+            if b.start >= a.end and _QUALSEP.match(text[a.end:b.start]):
                 a.qualifier = b
         cache: dict = {}
         index = {id(c): k for k, c in enumerate(cands)}
@@ -540,7 +530,7 @@ class Geoparser:
             if lab == "PERSON" and " " in text[a:b].strip():
                 persons.update(text[a:b].split())
         demonyms: list[str] = []
-        cands = self._find(text, toks, lowered, demonyms)
+        cands = self._find(text, toks, demonyms)
         have_ents = ents is not None
         known = {c.key for c in cands if c.label in ("GPE", "LOC") or c.strong or c.country_code}
         for c in cands:
@@ -549,15 +539,16 @@ class Geoparser:
         for _ in range(3):  # propagation: same name elsewhere, lists of places
             changed = False
             for k, c in enumerate(cands):
-                if c.recog > 0:
+                if c.recog:
                     continue
                 r = self._accept(c, toks, lowered, have_ents, known, persons)
-                if not r:
-                    for o in (cands[k - 1] if k else None, cands[k + 1] if k + 1 < len(cands) else None):
-                        if o is not None and o.recog > 0 and _LISTSEP.match(_gap(*sorted((o, c), key=lambda x: x.start), text)) \
-                                and c.label not in ("NORP",) and (c.label != "PERSON" or c.whole_ent):
+                if r == 0:
+                    for a, b in ((cands[k - 1], c) if k else (None, None), (c, cands[k + 1]) if k + 1 < len(cands)
+                                 else (None, None)):
+                        o = a if b is c else b
+                        if o is not None and o.recog > 0 and _LISTSEP.match(text[a.end:b.start]):
                             r = 0.55
-                if r:
+                if r > 0:
                     c.recog, changed = r, True
                     known.add(c.key)
             if not changed:
@@ -571,10 +562,6 @@ class Geoparser:
         return out
 
 
-def _gap(a: _Cand, b: _Cand, text: str) -> str:
-    return text[a.end:b.start]
-
-
 def _softmax_top(s: list[float]) -> float:
     m = max(s)
     z = sum(math.exp(x - m) for x in s)
@@ -582,6 +569,6 @@ def _softmax_top(s: list[float]) -> float:
 
 
 def _km(a: Place, b: Place) -> float:
-    dx = (a.longitude - b.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2))
-    dx = (dx + 180) % 360 - 180
+    dlon = (a.longitude - b.longitude + 180) % 360 - 180
+    dx = dlon * math.cos(math.radians((a.latitude + b.latitude) / 2))
     return 111.2 * math.hypot(a.latitude - b.latitude, dx)

@@ -91,7 +91,8 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
             if whole is not None:
                 noun = whole
         kind = kind_of(noun, tok, "")
-        aggregate = (kind in AGGREGATE_KINDS and (period or attributed or len(places) > 1)) or (
+        # a count over a period or over several places is a statistic; one attributed toll is an event
+        aggregate = (kind in AGGREGATE_KINDS and (period or len(places) > 1)) or (
             kind == "displaced") or (whole is not None and period)
         if not aggregate:
             continue

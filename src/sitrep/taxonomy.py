@@ -53,7 +53,7 @@ PLOVER_OF_SUB = {
 }
 
 IRREGULAR = {
-    "take": ["took", "taken", "takes", "taking"], "fall": ["fell", "fallen", "falls", "falling"],
+    "take": ["took", "taken", "takes", "taking"], "enter": ["entered", "enters", "entering"], "fall": ["fell", "fallen", "falls", "falling"],
     "shoot": ["shot", "shoots", "shooting"], "overrun": ["overran", "overruns", "overrunning"],
     "retake": ["retook", "retaken", "retakes", "retaking"], "win": ["won", "wins", "winning"],
     "strike": ["struck", "strikes", "striking", "stricken"], "blow": ["blew", "blown", "blows"],
@@ -93,7 +93,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                 ["capture", "seizure", "conquest", "takeover", "fall", "occupation"]),
     "recapture": (["recapture", "retake", "regain", "liberate", "reclaim"],
                   ["recapture", "liberation"]),
-    "take": (["take"], []),  # needs "control" or a place object
+    "take": (["take", "enter"], []),  # needs "control" or a place object
     "fall": (["fall"], []),  # place subject: "X fell to / under ..."
     "withdraw": (["withdraw", "retreat", "pull", "abandon"],
                  ["withdrawal", "retreat", "pullout", "exit"]),
@@ -139,7 +139,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "offer": (["offer", "propose"], ["offer", "proposal", "proposition"]),
     "reject": (["reject", "refuse", "rebuff", "dismiss", "decline"], ["rejection", "refusal"]),
     "request": (["urge", "demand", "appeal", "call"], ["call", "appeal", "demand", "plea"]),
-    "threaten": (["threaten", "warn", "vow"], ["threat", "ultimatum"]),
+    "threaten": (["threaten", "warn", "vow"], ["ultimatum"]),
     "talks": (["negotiate"], []),
     "sanction": (["sanction", "expel", "ban", "impose"], ["sanctions", "embargo"]),
     "accuse": (["accuse", "condemn", "blame", "denounce", "criticise", "criticize"], ["condemnation"]),
@@ -161,9 +161,8 @@ MILITARY_NOUNS = {"troops", "soldiers", "forces", "army", "military", "marines",
 PLACE_NOUNS = {"city", "town", "village", "capital", "prison", "jail", "base", "airport", "district",
                "province", "region", "border", "crossing", "port", "bridge", "headquarters",
                "outpost", "checkpoint", "hill", "airbase", "garrison", "compound", "neighbourhood",
-               "neighborhood", "suburb", "area", "territory", "stronghold", "island", "dam", "mine",
-               "oilfield", "field", "centre", "center", "village", "settlement", "camp", "valley",
-               "positions", "position", "control"}
+               "neighborhood", "suburb", "territory", "stronghold", "island", "dam", "mine",
+               "oilfield", "centre", "center", "settlement", "camp", "valley"}
 
 
 def build_index() -> dict[str, tuple[str, str]]:
