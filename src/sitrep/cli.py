@@ -128,6 +128,23 @@ def extract(paths, published, fmt, model, gazetteer):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @published_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--ner/--no-ner", default=True, show_default=True,
+              help="Use spaCy's NER to propose names (better recall) or the gazetteer alone (much faster).")
+@model_option
+@gazetteer_option
+@handle_errors
+def geoparse(paths, published, fmt, ner, model, gazetteer):
+    """Only the places named in PATHS (same inputs and offsets as extract)."""
+    pipeline = _pipeline(model, gazetteer)
+    inputs = _Inputs(paths, published)
+    export.write_places(pipeline.geoparse_many(inputs, ner=ner), sys.stdout, fmt)
+    sys.exit(EXIT_SOME_FAILED if inputs.failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@published_option
 @db_option
 @model_option
 @gazetteer_option
@@ -289,6 +306,24 @@ def eval_plover(data, limit, baseline, model, gazetteer):
 
     scores = plover.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
     sys.exit(check_floors("plover", scores, baseline, sys.stdout))
+
+
+@evaluate.command("geoparse")
+@click.option("--data", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder with GeoVirus.xml and TUD-Loc2013.zip.")
+@click.option("--ner/--no-ner", default=True, show_default=True, help="Propose names with spaCy's NER.")
+@click.option("--limit", type=int, help="Only the first N documents of each corpus.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_geoparse(data, ner, limit, baseline, model, gazetteer):
+    """Toponym P/R/F1, accuracy within 161 km and error in km on real geoparsing corpora."""
+    from .evaluation import check_floors, geoparse as geo_eval
+
+    pipeline = _pipeline(model, gazetteer)
+    scores = geo_eval.run(Path(data), pipeline, sys.stdout, ner=ner, limit=limit)
+    sys.exit(check_floors("geoparse" if ner else "geoparse_no_ner", scores, baseline, sys.stdout))
 
 
 @cli.command()

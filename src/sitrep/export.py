@@ -259,3 +259,32 @@ def write_articles_table(results: Iterable[ArticleResult], out: TextIO) -> int:
             out.write(f"  stat: {s.qualifier} {s.value} {s.what}{extra}\n")
         n += 1
     return n
+
+
+# -- the geoparse command: places only ---------------------------------------------
+
+PLACES_SCHEMA = "sitrep.places/1"
+
+
+def write_places(pairs: Iterable[tuple[Any, list]], out: TextIO, fmt: str = "jsonl") -> int:
+    """Per article its place mentions: ``sitrep.places/1`` JSON lines, or a table."""
+    n = 0
+    for article, mentions in pairs:
+        if fmt == "jsonl":
+            out.write(json.dumps({
+                "schema": PLACES_SCHEMA, "id": article.id, "title": article.title, "url": article.url,
+                "published": article.published.isoformat() if article.published else None,
+                "source": article.source, "text": article.text,
+                "places": [m.to_dict() for m in mentions]}, ensure_ascii=False) + "\n")
+        else:
+            head = article.title or article.url or article.origin or article.id
+            out.write(f"{chr(10) if n else ''}== {_cut(head, 100)}  [{article.id}]\n")
+            for m in mentions:
+                p = m.place
+                where = f"{p.name}, {p.admin1 or '-'}, {p.country_code} ({p.latitude:.3f}, {p.longitude:.3f}) " \
+                        f"{p.feature_code} gn:{p.geonameid}" if p and p.latitude is not None else "unresolved"
+                out.write(f"  {m.start:>6}-{m.end:<6} {_cut(m.text, 28):28s} -> {where}  score {m.score:.2f}\n")
+            if not mentions:
+                out.write("  (no places)\n")
+        n += 1
+    return n
