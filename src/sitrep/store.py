@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import StoreError, UsageError
+from .merge import CANONICAL_COLUMNS, Merger, fingerprint
 from .model import Article, ArticleResult, Event, Place, PlaceMention, Span, Statistic
 
 DEFAULT_PATH = "sitrep.db"
@@ -100,6 +101,24 @@ def m001_initial(db: sqlite3.Connection) -> None:
                         ("place_mentions", "geonameid")):
         name = f"idx_{table}_{cols.split(',')[0]}"
         db.execute(f"CREATE INDEX {name} ON {table} ({cols})")
+
+
+@migration
+def m002_canonical_events(db: sqlite3.Connection) -> None:
+    """Reports of one real-world event, merged across articles (see merge.py)."""
+    db.execute("""CREATE TABLE canonical_events (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, event_type TEXT, sub_event_type TEXT, plover TEXT,
+        actor1 TEXT, actor2 TEXT, place_name TEXT, geonameid INTEGER, latitude REAL, longitude REAL,
+        country_code TEXT, admin1 TEXT, admin2 TEXT, feature_code TEXT, geo_precision INTEGER,
+        date TEXT, time_precision INTEGER, fatalities INTEGER, fatalities_max INTEGER,
+        counts TEXT NOT NULL, status TEXT NOT NULL, claim TEXT NOT NULL, claimed_by TEXT,
+        n_reports INTEGER NOT NULL, n_sources INTEGER NOT NULL, sources TEXT NOT NULL,
+        notes TEXT NOT NULL)""")
+    db.execute("ALTER TABLE events ADD COLUMN canonical_id TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN fingerprint TEXT")
+    db.execute("CREATE INDEX idx_canonical_kind_date ON canonical_events (kind, date)")
+    db.execute("CREATE INDEX idx_canonical_geonameid ON canonical_events (geonameid)")
+    db.execute("CREATE INDEX idx_events_canonical ON events (canonical_id)")
 
 
 # -- values in and out ---------------------------------------------------------
@@ -401,9 +420,12 @@ class Store:
         if old is not None and tuple(old) == (content_hash, extraction_hash):
             return SaveReport(unchanged=1)
         row = article + (_now(), content_hash, extraction_hash)
+        merger = Merger(db)
+        stale: set[str] = set()
         if old is None:
             db.execute(_insert_sql("articles", ARTICLE_COLUMNS), row)
         else:
+            stale = merger.unlink_article(aid)
             sets = ", ".join(f'"{c}" = ?' for c in ARTICLE_COLUMNS[1:])
             db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:] + (aid,))
             for table in ("events", "place_mentions", "statistics"):
@@ -416,6 +438,10 @@ class Store:
                              f"across articles (derive them from the article id)") from exc
         db.executemany(_insert_sql("place_mentions", MENTION_COLUMNS), mentions)
         db.executemany(_insert_sql("statistics", STATISTIC_COLUMNS), stats)
+        db.execute("UPDATE articles SET fingerprint = ? WHERE id = ?", (fingerprint(result.article.text), aid))
+        touched = merger.link_article(aid)
+        for cid in stale - touched:
+            merger.recompute(cid)
         if old is None:
             return SaveReport(inserted=1, events=len(events))
         return SaveReport(updated=1, events=len(events))
@@ -478,6 +504,47 @@ class Store:
             f"{where} GROUP BY e.event_type, e.sub_event_type", params)
         return sorted(rows, key=lambda t: (-t["events"], t["event_type"] or "",
                                            t["sub_event_type"] or ""))
+
+    def canonical_events(self, *, since: Day = None, until: Day = None, country: str | None = None,
+                         kind: str | None = None) -> list[dict[str, Any]]:
+        """Merged events, each with the ids of its reports (``reports``) and source articles."""
+        where, params = [], []
+        if since:
+            where.append("c.date >= ?")
+            params.append(_day(since, "since"))
+        if until:
+            where.append("c.date <= ?")
+            params.append(_day(until, "until"))
+        if country:
+            where.append("UPPER(c.country_code) = ?")
+            params.append(country.upper())
+        if kind:
+            where.append("c.kind = ?")
+            params.append(kind)
+        sql = "SELECT * FROM canonical_events c" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY CASE WHEN c.date IS NULL THEN 1 ELSE 0 END, c.date, c.id"
+        rows = self._query(sql, params)
+        for r in rows:
+            r["counts"] = json.loads(r["counts"])
+            r["sources"] = json.loads(r["sources"])
+        return rows
+
+    def canonical_reports(self, canonical_id: str) -> list[dict[str, Any]]:
+        """The stored reports merged into one canonical event, with their articles."""
+        rows = self._query(
+            "SELECT e.*, a.title, a.url, a.source, a.published FROM events e JOIN articles a "
+            "ON a.id = e.article_id WHERE e.canonical_id = ? ORDER BY a.published, e.id", (canonical_id,))
+        for r in rows:
+            for c in _JSON_EVENT_COLUMNS:
+                r[c] = json.loads(r[c])
+        return rows
+
+    def merge_counts(self) -> dict[str, int]:
+        """How many canonical events came from how many reports."""
+        n_can = self._query("SELECT COUNT(*) AS n FROM canonical_events")[0]["n"]
+        n_rep = self._query("SELECT COUNT(*) AS n FROM events WHERE canonical_id IS NOT NULL")[0]["n"]
+        multi = self._query("SELECT COUNT(*) AS n FROM canonical_events WHERE n_reports > 1")[0]["n"]
+        return {"canonical_events": n_can, "reports": n_rep, "merged_from_several": multi}
 
     def article_count(self) -> int:
         return self._query("SELECT COUNT(*) AS n FROM articles")[0]["n"]
