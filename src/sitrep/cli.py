@@ -200,6 +200,46 @@ def summary(db, latest):
         write_summary(store, sys.stdout, latest=latest)
 
 
+@cli.command()
+@db_option
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD", help="The state on this day.")
+@click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. UA.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson", "csv"]), default="table",
+              show_default=True)
+@handle_errors
+def control(db, as_of, country, fmt):
+    """Which place is held by whom since when, with the sources of each change."""
+    from . import control as ctl
+    from .store import Store
+
+    _must_exist(db)
+    with Store.open(db) as store:
+        periods = ctl.timeline(store, as_of=as_of, country=country)
+    if fmt == "table":
+        ctl.write_table(periods, sys.stdout, as_of=as_of)
+    else:
+        {"json": ctl.write_json, "geojson": ctl.write_geojson, "csv": ctl.write_csv}[fmt](periods, sys.stdout)
+
+
+@cli.command()
+@db_option
+@click.option("--since", callback=_date, required=True, metavar="YYYY-MM-DD")
+@click.option("--until", callback=_date, required=True, metavar="YYYY-MM-DD")
+@click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. UA.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@handle_errors
+def report(db, since, until, country, fmt):
+    """A situation report for a period: headline figures, changes of control, timeline, sources."""
+    from . import report as rep
+    from .store import Store
+
+    _must_exist(db)
+    if since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    with Store.open(db) as store:
+        rep.write(store, sys.stdout, since, until, country, fmt)
+
+
 @cli.group()
 def gazetteer():
     """The compiled place index."""

@@ -539,6 +539,24 @@ class Store:
                 r[c] = json.loads(r[c])
         return rows
 
+    def statistics_rows(self, *, since: Day = None, until: Day = None) -> list[dict[str, Any]]:
+        """Aggregate figures quoted by articles published in the period, with their articles."""
+        where, params = [], []
+        if since:
+            where.append("a.published >= ?")
+            params.append(_day(since, "since"))
+        if until:
+            where.append("a.published <= ?")
+            params.append(_day(until, "until"))
+        sql = ("SELECT s.*, a.title, a.url, a.source, a.published FROM statistics s JOIN articles a "
+               "ON a.id = s.article_id" + (" WHERE " + " AND ".join(where) if where else "") +
+               " ORDER BY a.published, s.article_id, s.seq")
+        rows = self._query(sql, params)
+        for r in rows:
+            r["places"] = json.loads(r["places"])
+            r["evidence"] = json.loads(r["evidence"])
+        return rows
+
     def merge_counts(self) -> dict[str, int]:
         """How many canonical events came from how many reports."""
         n_can = self._query("SELECT COUNT(*) AS n FROM canonical_events")[0]["n"]
