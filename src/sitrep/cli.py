@@ -366,6 +366,31 @@ def eval_geoparse(data, ner, limit, baseline, model, gazetteer):
     sys.exit(check_floors("geoparse" if ner else "geoparse_no_ner", scores, baseline, sys.stdout))
 
 
+@evaluate.command("control")
+@click.option("--sample", "sample_dir", type=click.Path(exists=True, file_okay=False),
+              help="A corpus folder with dispatches.jsonl and gold.json (e.g. samples/ukraine-2022).")
+@click.option("--guardian", type=click.Path(exists=True),
+              help="The guardian-sdf folder: ingest it and check three dated changes of control.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
+@model_option
+@gazetteer_option
+@handle_errors
+def eval_control(sample_dir, guardian, baseline, model, gazetteer):
+    """Control timelines and merged events against a gold timeline and the public record."""
+    from .evaluation import check_floors
+    from .evaluation import control as ctl_eval
+
+    if not sample_dir and not guardian:
+        raise UsageError("give --sample DIR, --guardian DIR or both")
+    pipeline = _pipeline(model, gazetteer)
+    scores = {}
+    if sample_dir:
+        scores |= ctl_eval.run_sample(Path(sample_dir), pipeline, sys.stdout)
+    if guardian:
+        scores |= ctl_eval.run_guardian(Path(guardian), pipeline, sys.stdout)
+    sys.exit(check_floors("control", scores, baseline, sys.stdout))
+
+
 @cli.command()
 @click.option("--data", required=True, type=click.Path(exists=True),
               help="Folder with Guardian_SDF_sample.csv (or the CSV itself).")
