@@ -89,3 +89,69 @@ def run(data: Path, *, limit: int | None, model: str | None, gazetteer, out: Tex
     out.write(json.dumps({k: figures[k] for k in ("articles_per_s", "bare_spacy_articles_per_s", "ratio",
                                                    "peak_rss_mb")}) + "\n")
     return figures
+
+
+def _synthetic_results(n_articles: int, events_per_article: int, seed: int, id_prefix: str):
+    """Extraction results shaped like real ones (places, dates, kinds), without NLP."""
+    import datetime as dt
+    import random
+
+    from .model import ArticleResult, Event, Place, Span
+
+    rng = random.Random(seed)
+    kinds = [("Battles", "Armed clash", "FIGHT"), ("Explosions/Remote violence", "Air/drone strike", "FIGHT"),
+             ("Explosions/Remote violence", "Shelling/artillery/missile attack", "FIGHT"),
+             ("Violence against civilians", "Attack", "ASSAULT"), ("Protests", "Peaceful protest", "PROTEST"),
+             ("Battles", "Non-state actor overtakes territory", "FIGHT"), (None, None, "MOBILIZE")]
+    places = [Place(f"Town {i}", 9_000_000 + i, 30 + rng.random() * 20, 20 + rng.random() * 40, "XX",
+                    f"Region {i % 40}", None, "PPL", 1000) for i in range(3000)]
+    start = dt.date(2020, 1, 1)
+    for a in range(n_articles):
+        day = start + dt.timedelta(days=rng.randrange(730))
+        text = f"Synthetic dispatch {id_prefix}{a} about fighting on {day}."
+        article = Article(text=text, id=f"{id_prefix}{a}", published=day, source=f"Outlet {a % 25}",
+                          url=f"https://example.org/{id_prefix}{a}")
+        events = []
+        for k in range(events_per_article):
+            etype, sub, plover = rng.choice(kinds)
+            events.append(Event(
+                id=f"{id_prefix}{a}-{k}", event_type=etype, sub_event_type=sub, plover=plover,
+                actor1=rng.choice(["Military Forces of X", "Rebels", None]), actor2=None,
+                place=rng.choice(places), precision=1,
+                date=(day - dt.timedelta(days=rng.randrange(3))).isoformat(), date_precision=1,
+                fatalities=rng.choice([0, 0, 1, 3, 12]), counts={}, status="happened", claim="reported",
+                evidence=(Span(0, 9, "Synthetic"),), confidence=0.7))
+        yield ArticleResult(article=article, events=tuple(events))
+
+
+def store_scaling(*, existing_events: int = 100_000, articles: int = 1000, events_per_article: int = 5,
+                  out: TextIO) -> dict:
+    """Time storing ``articles`` (with merging) into an empty database and into one already
+    holding ``existing_events`` events. Only the store's work is timed: parsing costs the same
+    whatever the database holds."""
+    import tempfile
+
+    from .store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store.open(Path(tmp) / "empty.db") as store:
+            t0 = time.perf_counter()
+            store.save(_synthetic_results(articles, events_per_article, 1, "new"))
+            empty = time.perf_counter() - t0
+        with Store.open(Path(tmp) / "full.db") as store:
+            t0 = time.perf_counter()
+            store.save(_synthetic_results(existing_events // events_per_article, events_per_article, 2, "old"))
+            fill = time.perf_counter() - t0
+            held = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+            t0 = time.perf_counter()
+            store.save(_synthetic_results(articles, events_per_article, 1, "new"))
+            full = time.perf_counter() - t0
+    figures = {"articles": articles, "existing_events": held, "empty_db_s": round(empty, 2),
+               "full_db_s": round(full, 2), "store_ratio": round(full / empty, 3),
+               "fill_s": round(fill, 1)}
+    out.write(f"storing {articles} articles ({articles * events_per_article} events, merged as they come):\n"
+              f"  into an empty database:              {empty:.2f} s\n"
+              f"  into one holding {held} events: {full:.2f} s\n"
+              f"  ratio {figures['store_ratio']} (target <= 1.2); filling the big one took {fill:.0f} s\n")
+    out.write(json.dumps(figures) + "\n")
+    return figures

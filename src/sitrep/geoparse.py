@@ -323,13 +323,13 @@ class Geoparser:
             return -1.0
         if c.country_code:
             return 0.9
-        if single and c.text in persons and not c.strong:
+        if single and c.text in persons and not c.strong and c.label not in ("GPE", "LOC"):
             return -1.0
         if c.label in ("GPE", "LOC"):
             return 0.9
         if c.label == "FAC":
             return 0.75 if c.whole_ent or c.strong else 0.0
-        countryish = any((p.is_country or p.feature_code == "CONT") and k < 2
+        countryish = any(_big(p) and k < 2
                          for p, k in self.gaz.lookup(c.text)[:1])
         is_common = single and word in lowered
         if c.label in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "LAW"):
@@ -386,7 +386,7 @@ class Geoparser:
                 votes[c.country_code] = votes.get(c.country_code, 0) + 0.25
                 continue
             opts = c.options
-            if not opts:
+            if not opts or opts[0][0].country_code is None:
                 continue
             countries = {p.country_code for p, _ in opts}
             top = opts[0][0]
@@ -421,7 +421,7 @@ class Geoparser:
         for p, kind in opts:
             s = 0.5 * math.log10(p.population + 100)
             fc = p.feature_code or ""
-            if p.is_country or fc == "CONT":
+            if _big(p):
                 s += 2.0 if kind < 2 else 0.0
             elif fc == "ADM1":
                 s += 0.3
@@ -486,7 +486,7 @@ class Geoparser:
             if c.options and len(anchors) < 30:
                 k = max(range(len(s)), key=s.__getitem__)
                 p = c.options[k][0]
-                if not p.is_country and _softmax_top(s) >= 0.6 and p.latitude is not None:
+                if not _big(p) and _softmax_top(s) >= 0.6 and p.latitude is not None:
                     if all(a[1] is not p for a in anchors):
                         anchors.append((c.key, p))
         out = []
@@ -498,7 +498,7 @@ class Geoparser:
                 order = sorted(range(len(s)), key=s.__getitem__, reverse=True)[:8]
                 for k in order:
                     p = c.options[k][0]
-                    if p.latitude is None or p.is_country:
+                    if p.latitude is None or _big(p):
                         continue
                     d = min((_km(p, a) for key, a in anchors if key != c.key), default=math.inf)
                     s[k] += 1.2 if d < 50 else 0.8 if d < 200 else 0.4 if d < 600 else 0.0
@@ -510,7 +510,7 @@ class Geoparser:
                 p.country_code == best.country_code and p.latitude is not None
                 and best.latitude is not None and _km(p, best) < 50))
             fit = 1.0
-            if shares and not best.is_country and best.feature_code != "CONT" and not c.qualifier \
+            if shares and not _big(best) and not c.qualifier \
                     and shares.get(best.country_code, 0) == 0 and best.country_code not in near:
                 fit = 0.6 if best.population < 5000 else 0.85  # a small place far from the story
             out.append((c, best, same / sum(w), fit))
@@ -527,7 +527,7 @@ class Geoparser:
         lowered = {t.text.lower() for t in toks if not t.cap}
         persons = set()  # words of multi-word PERSON entities ("Maya Harden" -> Harden is a person)
         for a, b, lab in ents or ():
-            if lab == "PERSON" and " " in text[a:b].strip():
+            if lab == "PERSON" and " " in text[a:b].strip() and "\n" not in text[a:b].strip():
                 persons.update(text[a:b].split())
         demonyms: list[str] = []
         cands = self._find(text, toks, demonyms)
@@ -560,6 +560,11 @@ class Geoparser:
             score = c.recog * (0.4 + 0.6 * p) * fit if place else c.recog * 0.3
             out.append(PlaceMention(c.start, c.end, c.text, place, round(min(1.0, score), 4)))
         return out
+
+
+def _big(p: Place) -> bool:
+    """A country, a continent or a region made of countries."""
+    return p.is_country or p.feature_code in ("CONT", "RGN")
 
 
 def _softmax_top(s: list[float]) -> float:

@@ -134,9 +134,17 @@ class Merger:
             return None
         lo = (day - dt.timedelta(days=DAY_WINDOW)).isoformat()
         hi = (day + dt.timedelta(days=DAY_WINDOW)).isoformat()
-        cands = self._rows(
-            "SELECT * FROM canonical_events WHERE kind = ? AND date BETWEEN ? AND ? AND status = ?",
-            (kind_of(ev["sub_event_type"], ev["plover"]), lo, hi, ev["status"]))
+        sql = "SELECT * FROM canonical_events WHERE kind = ? AND date BETWEEN ? AND ? AND status = ?"
+        params: list = [kind_of(ev["sub_event_type"], ev["plover"]), lo, hi, ev["status"]]
+        if ev["latitude"] is not None and (ev["geo_precision"] or 3) < 3:
+            # only places nearby, or coarse (region/country-level) reports in the same country
+            dlat = NEAR_KM / 111.0
+            dlon = NEAR_KM / (111.0 * max(0.1, math.cos(math.radians(ev["latitude"]))))
+            sql += (" AND (geonameid = ? OR (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)"
+                    " OR (geo_precision = 3 AND country_code = ?))")
+            params += [ev["geonameid"], ev["latitude"] - dlat, ev["latitude"] + dlat,
+                       ev["longitude"] - dlon, ev["longitude"] + dlon, ev["country_code"]]
+        cands = self._rows(sql, params)
         best, best_score = None, None
         for can in cands:
             if can["n_reports"] == 0:

@@ -35,6 +35,27 @@ def _number_tokens(sent):
         yield first, tok
 
 
+def _separate_places(mentions) -> int:
+    """Places of a sentence that do not contain one another: "Gardez, Paktia" is one place
+    (a town and its province), "Gardez and Khost" are two."""
+    places = [m.place for m in mentions if m.place is not None and not m.place.is_country]
+    names = {p.name.lower() for p in places}
+    out = set()
+    for p in places:
+        if p.feature_code in ("ADM1", "ADM2") and any(
+                q is not p and p.name.lower() in ((q.admin1 or "").lower(), (q.admin2 or "").lower())
+                for q in places):
+            continue  # the province or district of another place named beside it
+        out.add(p.geonameid or p.name.lower())
+    return len(out) if names else 0
+
+
+def _definite(noun) -> bool:
+    """'the 34 capitals', 'its provinces': a known whole that a figure is a share of."""
+    return any(c.dep_ in ("det", "poss", "nummod") and (c.like_num or c.lower_ in (
+        "the", "these", "those", "its", "their", "our", "his", "her", "all")) for c in noun.children)
+
+
 def _attribution(sent) -> str | None:
     m = re.search(r"\baccording to (?:the )?([^,.;]+)", sent.text, re.I)
     if m:
@@ -75,6 +96,7 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
     period = _period(sent, published)
     attributed = _attribution(sent)
     places = tuple(dict.fromkeys(m.text for m in mentions if m.place is not None and not m.place.is_country))
+    separate = _separate_places(mentions)
     for first, tok in _number_tokens(sent):
         prefix = tok.doc[max(sent.start, first.i - 4): first.i].text + " "
         amt = amount(tok.doc[first.i: tok.i + 1].text, prefix)
@@ -88,11 +110,13 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
         whole = None
         if part_of is not None:  # "12 of the 34 provincial capitals"
             whole = next((g for g in part_of.children if g.dep_ == "pobj"), None)
+            if whole is not None and tok.lower_ in VAGUE_NUMBERS and not _definite(whole):
+                whole = None  # "dozens of lawyers" counts people; "12 of the 34 capitals" is a share
             if whole is not None:
                 noun = whole
         kind = kind_of(noun, tok, "")
         # a count over a period or over several places is a statistic; one attributed toll is an event
-        aggregate = (kind in AGGREGATE_KINDS and (period or len(places) > 1)) or (
+        aggregate = (kind in AGGREGATE_KINDS and (period or separate > 1)) or (
             kind == "displaced") or (whole is not None and period)
         if not aggregate:
             continue

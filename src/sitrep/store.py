@@ -314,6 +314,8 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA synchronous=NORMAL")  # with WAL the file stays consistent after a crash; a power cut may lose the last batch
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: merging reads recent events
             store.migrate()
         except BaseException:
             conn.close()

@@ -7,6 +7,8 @@ inflections are generated (irregular forms listed beside them).
 
 from __future__ import annotations
 
+import re
+
 ACLED_SUB_TYPES: dict[str, str] = {
     "Armed clash": "Battles",
     "Government regains territory": "Battles",
@@ -65,8 +67,15 @@ IRREGULAR = {
     "rid": ["rids"], "overthrow": ["overthrew", "overthrown"], "steal": ["stole", "stolen"],
     "burn": ["burnt", "burned", "burns", "burning"], "spread": ["spreads"],
     "storm": ["stormed", "storms", "storming"], "free": ["freed", "frees", "freeing"],
-    "lay": ["laid"], "fight": ["fought", "fights", "fighting"], "seize": ["seized", "seizes", "seizing"],
+    "lay": ["laid"], "repel": ["repelled", "repels", "repelling"], "expel": ["expelled", "expels", "expelling"],
+    "patrol": ["patrolled", "patrols", "patrolling"], "fight": ["fought", "fights", "fighting"], "seize": ["seized", "seizes", "seizing"],
 }
+
+
+# Verbs of two or more syllables stressed on the last one double their final consonant.
+STRESSED_LAST = {"kidnap", "patrol", "control", "compel", "admit", "commit", "occur", "refer", "rebel", "repel",
+                 "propel", "expel", "abet", "permit", "omit", "submit", "equip", "deter", "incur", "embed",
+                 "regret", "outgun", "outrun", "handicap"}
 
 
 def inflect(verb: str) -> set[str]:
@@ -79,7 +88,8 @@ def inflect(verb: str) -> set[str]:
     elif verb.endswith("y") and verb[-2] not in "aeiou":
         forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
     else:
-        double = len(verb) > 2 and verb[-1] in "bdgmnprt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou"
+        double = len(verb) > 2 and verb[-1] in "bdgmnprt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou" \
+            and (len(re.findall(r"[aeiouy]+", verb)) == 1 or verb in STRESSED_LAST)  # "gathered", not "gatherred"
         stem = verb + verb[-1] if double and verb not in ("open", "visit", "target") else verb
         forms |= {verb + ("es" if verb.endswith(("s", "sh", "ch", "x")) else "s"), stem + "ed", stem + "ing"}
     return forms
@@ -119,9 +129,16 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "abduct": (["abduct", "kidnap", "disappear", "hostage"], ["abduction", "kidnapping", "hostage-taking"]),
     "sexual": (["rape", "assault sexually"], ["rape", "sexual violence", "sexual assault", "gang rape"]),
     # protest and riot
-    "protest": (["protest", "demonstrate", "rally", "picket"],
+    "protest": (["protest", "demonstrate", "rally", "picket", "march"],
                 ["protest", "protests", "demonstration", "demonstrations", "rally", "rallies", "sit-in",
-                 "march", "vigil"]),
+                 "march", "marches", "vigil", "hunger strike", "general strike", "walkout", "picket",
+                 "took to the streets", "take to the streets", "taken to the streets", "taking to the streets",
+                 "went on strike", "go on strike", "gone on strike", "going on strike", "are on strike",
+                 "were on strike", "staged a strike", "held a strike"]),
+    # need a crowd of ordinary people as subject (checked by the rules): "residents gathered outside ..."
+    "gather": (["gather", "assemble", "converge", "congregate"], []),
+    # "drivers blocked the highway": a protest when people (not forces) block a road
+    "block": (["block", "barricade"], ["roadblock", "roadblocks"]),
     "riot": (["riot", "loot", "vandalise", "vandalize"], ["riot", "riots", "rioting", "unrest", "mob"]),
     # strategic developments
     "arrest": (["arrest", "detain", "apprehend", "round", "capture alive"],
@@ -178,4 +195,4 @@ def build_index() -> dict[str, tuple[str, str]]:
 
 
 TRIGGER_INDEX = build_index()
-MULTIWORD = sorted((k for k in TRIGGER_INDEX if " " in k), key=len, reverse=True)
+MULTIWORD = sorted((k for k in TRIGGER_INDEX if " " in k or "-" in k), key=len, reverse=True)
