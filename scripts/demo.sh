@@ -6,3 +6,8 @@ bash scripts/setup.sh
 db=${SITREP_DB:-sample.db}
 .venv/bin/sitrep ingest samples/ukraine-2022/dispatches.jsonl --db "$db"
 .venv/bin/sitrep summary --db "$db"
+echo
+echo "More on the same database:"
+echo "  .venv/bin/sitrep control --db $db                 # who holds which place since when"
+echo "  .venv/bin/sitrep report --db $db --since 2022-09-01 --until 2022-11-15 --format html > report.html"
+echo "  .venv/bin/sitrep events --db $db --format csv > events.csv   # ACLED-style columns"

@@ -1,44 +1,50 @@
 """The first screen a reader wants after an ingest: events by type, places that
-changed hands, the latest developments with their sources."""
+changed hands, the latest developments with their sources (all from the merged events)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TextIO
+
+from . import control
 
 
 def _place(row) -> str:
-    name = row.get("place_name") or "?"
+    name = row.get("place_name") or row.get("name")
+    if not name:
+        return "place unknown"
     admin = row.get("admin1")
-    return f"{name} ({admin}, {row.get('country_code')})" if admin and admin != name else f"{name} ({row.get('country_code')})"
-
-
-def _source(row) -> str:
-    return row.get("source") or row.get("url") or row.get("article_id") or "?"
+    cc = row.get("country_code")
+    return f"{name} ({admin}, {cc})" if admin and admin != name else f"{name} ({cc})"
 
 
 def write_summary(store, out: TextIO, *, latest: int = 8, since=None, until=None, country=None) -> None:
-    n_articles = store.article_count()
-    rows = store.counts_by_type(since=since, until=until, country=country)
-    total = sum(r["events"] for r in rows)
-    out.write(f"{n_articles} articles, {total} events\n\n")
-    out.write("Events by type\n")
-    for r in rows:
-        label = r["sub_event_type"] or "(political, PLOVER only)"
-        kind = r["event_type"] or "-"
-        out.write(f"  {r['events']:5d}  {kind:28.28s} {label:38.38s} fatalities {r['fatalities']}\n")
-    changes = store.territory_changes(since=since, until=until, country=country)
+    events = store.canonical_events(since=since, until=until, country=country)
+    counts = store.merge_counts()
+    out.write(f"{store.article_count()} articles: {counts['reports']} event reports merged into "
+              f"{len(events)} events\n\nEvents by type\n")
+    by_type = Counter((c["event_type"] or "-", c["sub_event_type"] or f"{c['plover']} (PLOVER)") for c in events)
+    deaths = Counter()
+    for c in events:
+        deaths[(c["event_type"] or "-", c["sub_event_type"] or f"{c['plover']} (PLOVER)")] += c["fatalities"] or 0
+    for (etype, label), n in by_type.most_common():
+        out.write(f"  {n:5d}  {etype:28.28s} {label:38.38s} fatalities {deaths[(etype, label)]}\n")
     out.write("\nPlaces that changed hands\n")
-    if not changes:
+    periods = control.timeline(store, country=country)
+    if not periods:
         out.write("  (none reported)\n")
-    for r in changes:
-        out.write(f"  {r['date'] or '????-??-??'}  {_place(r):38.38s} -> {r['actor1'] or 'unknown'}"
-                  f"  [{r['claim']}{' by ' + r['claimed_by'] if r.get('claimed_by') else ''}]  ({_source(r)})\n")
+    for p in periods:
+        src = ", ".join(dict.fromkeys(e["source"] or e["article_id"] for e in p.evidence))
+        out.write(f"  {p.since}  {_place(p.place):40.40s} -> {p.controller:20.20s} [{p.claim}"
+                  f"{', contested' if p.contested else ''}]{'  until ' + p.until if p.until else ''}  ({src})\n")
     out.write("\nLatest developments\n")
-    for r in store.latest(latest):
-        what = r["sub_event_type"] or r["plover"] or "?"
-        note = (r["evidence"][0]["text"] if r.get("evidence") else "").replace("\n", " ").strip()
-        if len(note) > 140:
-            note = note[:137] + "..."
-        status = "" if r["status"] == "happened" else f" ({r['status']})"
-        out.write(f"  {r['date'] or '????-??-??'}  {what}{status} - {_place(r) if r.get('place_name') else 'place unknown'}\n")
-        out.write(f"      \"{note}\"\n      source: {_source(r)}{' ' + r['url'] if r.get('url') else ''}\n")
+    dated = [c for c in events if c["date"]]
+    for c in sorted(dated, key=lambda c: (c["date"], c["n_sources"]), reverse=True)[:latest]:
+        what = c["sub_event_type"] or c["plover"] or "?"
+        status = "" if c["status"] == "happened" else f" ({c['status']})"
+        toll = f", {c['fatalities']} killed" if c["fatalities"] else ""
+        out.write(f"  {c['date']}  {what}{status} - {_place(c)}{toll}, {c['claim']}\n")
+        for r in store.canonical_reports(c["id"])[:3]:
+            note = (r["evidence"][0]["text"] if r["evidence"] else "").replace("\n", " ").strip()
+            note = note if len(note) <= 140 else note[:137] + "..."
+            out.write(f"      \"{note}\"\n      {r['source'] or r['article_id']}{' ' + r['url'] if r.get('url') else ''}\n")
