@@ -9,4 +9,19 @@ if [ ! -d "$shared/seed" ] || [ ! -d "$shared/data" ]; then
   exit 0
 fi
 bash scripts/setup.sh
-.venv/bin/sitrep eval seed --data "$shared/seed"
+s=.venv/bin/sitrep
+d=$shared/data
+status=0
+run() { echo; echo "== sitrep eval $*"; "$s" eval "$@" || status=1; }
+run seed --data "$shared/seed"
+[ -d "$d/geoparsing" ] && run geoparse --data "$d/geoparsing"
+[ -d "$d/acled" ] && run acled --data "$d/acled"
+[ -d "$d/isaf" ] && run isaf --data "$d/isaf"
+[ -d "$d/muc4" ] && run muc4 --data "$d/muc4"
+[ -d "$d/plover" ] && run plover --data "$d/plover"
+if [ -d "$d/guardian-sdf" ]; then
+  run control --sample samples/ukraine-2022 --guardian "$d/guardian-sdf"
+else
+  run control --sample samples/ukraine-2022
+fi
+exit $status
