@@ -31,6 +31,7 @@ CHROME = re.compile(
     r"all rights reserved|advertisement|click here|read more|related|recent articles|follow us|"
     r"privacy policy|terms of use|email address|your name|posted in|tags?:|photo:|image:)(?![\w-])", re.I)
 TERMINAL = tuple('.!?"”’)»')
+WRAP_WIDTH = 45  # characters: the shortest line of a hard-wrapped paragraph but its last
 NEG = {"not", "n't", "never", "no"}
 HEDGE = {"may", "might", "could", "would", "should"}
 FUTURE = {"will", "'ll", "shall", "wo"}
@@ -66,6 +67,11 @@ KIND_OF_WORD = {
     "captured": "captured", "surrendered": "captured",
 }
 TROOP_WORDS = MILITARY_NOUNS | {"soldier", "troop", "fighters"}
+RESPONSIBILITY = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|admit(?:ted|s|ting)?|assum(?:ed|es|ing)|accept(?:ed|s|ing)?|t(?:ook|akes?|aking))"
+    r"\s+(?:full\s+|the\s+|sole\s+)?(?:responsibility|credit|authorship)\b"
+    r"|\bclaims?\s+of\s+responsibility\b|\bresponsibility\s+(?:was|has\s+been|had\s+been)\s+claimed\b", re.I)
+NEG_BEFORE = re.compile(r"\b(?:no|not|nobody|none|yet\s+to|n't|never)\b[^.]*$", re.I)
 
 
 @dataclass
@@ -89,6 +95,7 @@ class _Draft:
     confidence: float = 0.6
     notes: list = field(default_factory=list)
     own_territory: bool = True  # actor1 is the state whose territory the place is
+    crowd_actor: bool = False  # the one acting is a crowd of ordinary people, not an armed force
 
 
 class EventExtractor:
@@ -152,13 +159,21 @@ class EventExtractor:
                     continue
                 d = self._draft(tok, category, sent, si, para, sent_mentions, ctx, published)
                 if d is not None:
-                    if d.place is None and para in last_place_in_para:
+                    if d.place is None and para in last_place_in_para and category not in POLITICAL:
                         d.place = last_place_in_para[para]
                     drafts.append(d)
             cities = [m for m in sent_mentions if m.place and not m.place.is_country]
             if cities:
                 last_place_in_para[para] = cities[-1]
         drafts = _merge(drafts)
+        for d in drafts:
+            if d.category == "protest" and d.status == "happened":
+                # what the police or the crowd did is often told in the next sentences
+                window = [s for s in sents[d.sent_index: d.sent_index + 4]
+                          if bisect.bisect_right(para_starts, s.start_char) - 1 == d.para or s is sents[d.sent_index]]
+                d.sub_event_type = _protest_kind(window)
+                d.plover = PLOVER_OF_SUB.get(d.sub_event_type, d.plover)
+        self._responsibility_claims(drafts, text, ctx)
         self._fill_from_paragraph(drafts, mentions, para_starts, text)
         return [self._finish(d, article, ctx) for d in drafts], stats
 
@@ -174,7 +189,7 @@ class EventExtractor:
 
     # ---- one trigger -> one draft --------------------------------------------
     def _draft(self, tok, category, sent, si, para, sent_mentions, ctx, published) -> _Draft | None:
-        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or _verbal(tok)
         clause = _clause_head(tok)
         if _negated(tok) or _negated(clause):
             return None
@@ -264,6 +279,8 @@ class EventExtractor:
         if d.actor1 is None and subj is None and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
             d.actor1 = _poss_actor(tok, ctx, military)
         agent = _agent(tok)
+        if agent is None and not is_verb:
+            agent = _prep_object(tok, ("by",))  # "an attack by Taliban militants"
         if agent is not None:
             d.actor1 = act.normalise(_phrase(agent), ctx, military_default=military) or d.actor1
         if obj is not None and category != "deploy" and not _is_place_tok(obj, sent_mentions):
@@ -285,6 +302,7 @@ class EventExtractor:
             d.status = "planned"
         # --- counts
         d.counts = _counts(sent, category)
+        d.crowd_actor = subj is not None and _is_crowd(subj, strict=True)
         # --- type
         d.sub_event_type = _sub_type(d, tok, sent)
         if d.sub_event_type is None and d.plover is None:
@@ -343,6 +361,29 @@ class EventExtractor:
         has_date = any(e.label_ in ("DATE", "TIME") for e in sent.ents)
         return anchored or has_place or has_date
 
+    def _responsibility_claims(self, drafts, text, ctx) -> None:
+        """'X claimed responsibility for the attack': the nearest violent event is claimed by X.
+
+        Read from the text itself (any letter case, across line wraps), not the parse."""
+        violent = [d for d in drafts if ACLED_SUB_TYPES.get(d.sub_event_type or "") in (
+            "Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")]
+        if not violent:
+            return
+        for m in RESPONSIBILITY.finditer(text):
+            if NEG_BEFORE.search(text[max(0, m.start() - 25): m.start()]):
+                continue  # "no group has claimed responsibility"
+            start = text.rfind(".", 0, m.start()) + 1
+            before = text[start: m.start()]
+            groups = act.find_groups(before) or act.find_groups(text[m.start(): m.end() + 80])
+            who = groups[-1] if groups else None
+            d = min(violent, key=lambda d: (d.trigger.idx > m.start(), abs(d.trigger.idx - m.start())))
+            if d.claim in ("reported", "claimed"):
+                d.claim = "claimed"
+                d.claimed_by = who or d.claimed_by
+                if who and not d.actor1:
+                    d.actor1 = who
+                d.notes.append("responsibility claimed" + (f" by {who}" if who else ""))
+
     # ---- cross-sentence updates -----------------------------------------------
     def _apply_updates(self, sent, drafts: list[_Draft], ctx) -> set[int]:
         """'A resident confirmed the capture' / 'X denied the claim' update earlier claims.
@@ -377,28 +418,32 @@ class EventExtractor:
         return referring
 
     def _fill_from_paragraph(self, drafts, mentions, para_starts, text) -> None:
-        """An event with no place in its sentence takes the nearest place of its paragraph."""
+        """An event with no place in its sentence takes the nearest place of its paragraph.
+
+        A political act (an offer, a call, a deployment) looks only next to its own sentences:
+        a town in one of them or in the sentence after, then in the sentence before, then a country."""
         for d in drafts:
             if d.place is not None:
                 continue
             a = para_starts[d.para]
             b = para_starts[d.para + 1] if d.para + 1 < len(para_starts) else len(text)
-            if d.category in POLITICAL:
-                sent = d.trigger.sent
-                doc = d.trigger.doc
-                a = max(a, doc[max(sent.start - 1, 0)].sent.start_char)
-                b = min(b, doc[min(sent.end, len(doc) - 1)].sent.end_char)
-            best = None
-            for m in mentions:
-                if m.place is None or not (a <= m.start < b):
-                    continue
-                if m.place.is_country and best is not None:
-                    continue
-                dist = abs(m.start - d.trigger.idx)
-                if best is None or (best.place.is_country and not m.place.is_country) or \
-                        dist < abs(best.start - d.trigger.idx):
-                    best = m
-            d.place = best
+            if d.category not in POLITICAL:
+                d.place = _nearest_place(mentions, a, b, d.trigger.idx, countries=True)
+                continue
+            doc = d.trigger.doc
+            own_next, before = [], []
+            for sent in d.evidence:
+                nxt = doc[min(sent.end, len(doc) - 1)].sent
+                prev = doc[max(sent.start - 1, 0)].sent
+                own_next.append((sent.start_char, max(sent.end_char, nxt.end_char), sent.start_char))
+                before.append((prev.start_char, sent.start_char, sent.start_char))
+            for windows, countries in ((own_next, False), (before, False), (own_next + before, True)):
+                for a2, b2, anchor in windows:
+                    d.place = _nearest_place(mentions, max(a, a2) if not countries else a2, b2, anchor, countries)
+                    if d.place is not None:
+                        break
+                if d.place is not None:
+                    break
 
     # ---- final object ------------------------------------------------------------
     def _finish(self, d: _Draft, article: Article, ctx) -> Event:
@@ -416,9 +461,9 @@ class EventExtractor:
             cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country
             name = self._country_name(cc) if cc else None
             crowd = "Protesters" if kind == "Protests" else "Rioters"
-            if d.actor1 and not d.actor1.startswith(crowd) and d.actor2 is None and kind == "Protests" \
-                    and d.sub_event_type != "Peaceful protest":
-                d.actor2 = d.actor1  # the force that intervened
+            if d.actor1 and not d.actor1.startswith(("Protesters", "Rioters", "Civilians")) and \
+                    d.sub_event_type not in ("Peaceful protest", "Mob violence"):
+                d.actor2 = d.actor1  # the force that intervened or that the rioters fought
             d.actor1 = f"{crowd} ({name})" if name else crowd
         when = d.when
         if when is not None:
@@ -460,15 +505,45 @@ class EventExtractor:
         )
 
 
+def _nearest_place(mentions, a, b, anchor, countries: bool):
+    """The place mentioned in text[a:b] nearest to ``anchor``, a town before a country."""
+    best = None
+    for m in mentions:
+        if m.place is None or not (a <= m.start < b):
+            continue
+        if m.place.is_country and (best is not None or not countries):
+            continue
+        dist = abs(m.start - anchor)
+        if best is None or (best.place.is_country and not m.place.is_country) or dist < abs(best.start - anchor):
+            best = m
+    return best
+
+
 # ---- parse helpers ------------------------------------------------------------------
 def _is_content(sent) -> bool:
     t = sent.text.strip()
     words = t.split()
-    if len(words) < 4:
+    if not words or len(words) < 12 and CHROME.search(t):
         return False
-    if len(words) < 12 and CHROME.search(t):
+    if len(words) >= 4 and (t.endswith(TERMINAL) or len(words) >= 30):
+        return True
+    return _in_wrapped_paragraph(sent)
+
+
+def _in_wrapped_paragraph(sent) -> bool:
+    """A piece of a hard-wrapped paragraph (plain-text wires: the sentence runs on over line
+    breaks, and the parser may cut it anywhere): a block between blank lines whose lines but the
+    last are all of wrap length and whose end closes a sentence. Headlines and link lists are not."""
+    text = sent.doc.text
+    a = text.rfind("\n\n", 0, sent.start_char)
+    a = 0 if a < 0 else a + 2
+    b = text.find("\n\n", sent.start_char + len(sent.text.rstrip()))
+    b = len(text) if b < 0 else b
+    block = text[a:b].strip()
+    lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+    if len(lines) < 2 or not block.endswith(TERMINAL) or CHROME.search(block):
         return False
-    return t.endswith(TERMINAL) or len(words) >= 30
+    return all(len(ln) >= WRAP_WIDTH for ln in lines[:-1])
 
 
 def _triggers(sent):
@@ -499,7 +574,7 @@ def _triggers(sent):
         if entry is None:
             continue
         category, pos = entry
-        is_verb = tok.pos_ in ("VERB",) or tok.tag_.startswith("VB")
+        is_verb = _verbal(tok)
         if pos == "verb" and not is_verb:
             noun_entry = next((c for c, (vs, ns) in _NOUN_LOOKUP.get(tok.lower_, [])), None)
             if noun_entry is None:
@@ -582,17 +657,65 @@ def _crowd_head(tok):
     return tok
 
 
-def _is_crowd(subj) -> bool:
-    """Ordinary people (not a state force or an armed group) as the subject of a verb."""
+def _is_crowd(subj, strict: bool = False) -> bool:
+    """Ordinary people (not a state force or an armed group) as the subject of a verb.
+    ``strict``: named organisations do not count (a party or union may be an armed group's front)."""
     head = _crowd_head(subj)
     if head is None:
         return False
-    if _is_forces(head):
+    if _is_forces(head) or act.group_name(head.text):
         return False
     low = head.lower_
     from .actors import CIVILIANS, PROTESTERS, RIOTERS
-    return low in CROWD_WORDS or low in CIVILIANS or low in PROTESTERS or low in RIOTERS or (
-        head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "NORP"))
+    if low in CROWD_WORDS or low in CIVILIANS or low in PROTESTERS or low in RIOTERS or low in MOB_WORDS:
+        return not (strict and low in ("members", "member", "group", "groups", "union", "unions"))
+    if strict:
+        return head.ent_type_ == "NORP" and head.tag_ == "NNPS" or head.lower_.endswith("ians") and head.ent_type_ == "NORP"
+    return head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "NORP")
+
+
+MOB_WORDS = {"mob", "mobs", "rioters", "youths", "gang", "vigilantes", "prisoners", "inmates", "supporters",
+             "fans", "locals", "villagers", "residents", "students", "crowd", "crowds"}
+INTERVENE_VERBS = {"dispersed", "disperse", "dispersing", "arrested", "arresting", "detained", "detaining",
+                   "beat", "beaten", "beating", "intervened", "intervene", "pushed", "removed", "evicted",
+                   "cleared", "charged", "kettled", "blocked", "stopped", "prevented", "baton-charged", "lathi-charged",
+                   "broke", "broken", "assaulted", "injured", "wounded", "clubbed", "fired", "shot", "scattered"}
+INTERVENE_NOUNS = ("tear gas", "teargas", "water cannon", "rubber bullet", "stun grenade", "pepper spray",
+                   "warning shots", "batons", "baton charge", "lathi", "sound grenade", "pellet", "arrests")
+RIOT_WORDS = ("stones", "rocks", "molotov", "petrol bomb", "vandalis", "vandaliz", "vandalism", "torched",
+              "pelted", "ransacked", "smashed", "looted", "set fire", "set on fire", "on fire", "set ablaze",
+              "burning tire", "burning tyre", "burnt tire", "burnt tyre", "burned tire", "burned tyre",
+              "tires on fire", "tyres on fire", "barricade", "hurled", "threw", "damaged", "clashed", "clashes",
+              "violent", "attacked police", "attacked the police", "scuffle", "scuffled", "brawl", "fights")
+LETHAL = ("live ammunition", "live rounds", "live bullets", "shot dead", "opened fire on")
+
+
+def _protest_kind(sentences) -> str:
+    """ACLED's protest sub-types from what the crowd and the forces did (the codebook's order:
+    a violent crowd makes a violent demonstration; lethal force on a peaceful one is excessive force;
+    any other intervention makes a protest with intervention)."""
+    low = " ".join(s.text.lower() for s in sentences)
+    if any(w in low for w in RIOT_WORDS):
+        return "Violent demonstration"
+    killed = any(_victim_classes(s) & {"protesters", "civilians"} and any(
+        KIND_OF_WORD.get(t.lower_) == "killed" for t in s) for s in sentences)
+    if killed or any(w in low for w in LETHAL):
+        return "Excessive force against protesters"
+    if any(w in low for w in INTERVENE_NOUNS):
+        return "Protest with intervention"
+    for s in sentences:
+        for tok in s:
+            if tok.lower_ not in INTERVENE_VERBS:
+                continue
+            subj = _subject(tok)
+            agent = _agent(tok)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+            by_forces = (subj is not None and _is_forces(subj) and not passive) or (agent is not None and _is_forces(agent))
+            on_crowd = passive and any(_is_crowd(c) or _person_class(c) & {"protesters"} for c in tok.children
+                                       if c.dep_ == "nsubjpass")
+            if by_forces or on_crowd:
+                return "Protest with intervention"
+    return "Peaceful protest"
 
 
 def _is_forces(tok) -> bool:
@@ -614,6 +737,15 @@ def _labour_strike(tok) -> bool:
         return True
     subj = _subject(_clause_head(tok))
     return subj is not None and _is_crowd(subj)
+
+
+def _verbal(tok) -> bool:
+    """A verb by its tag, or, in ALL-CAPS text where taggers call every word a proper noun,
+    by its inflection ("KIDNAPPED", "ATTACKING")."""
+    if tok.pos_ == "VERB" or tok.tag_.startswith("VB"):
+        return True
+    return tok.is_upper and len(tok) > 3 and tok.pos_ in ("PROPN", "NOUN", "ADJ") and \
+        tok.lower_.endswith(("ed", "ing")) and tok.lower_ in _VERB_LOOKUP
 
 
 def _is_month(tok) -> bool:
@@ -903,6 +1035,7 @@ def _first_actor_before(tok, sent, ctx, military):
 
 def _counts(sent, category) -> dict:
     out: dict[str, int] = {}
+    groups: dict[str, dict[int, dict[int, int]]] = {}
     for tok in sent:
         if not (tok.like_num or tok.lower_ in ("dozens", "hundreds", "thousands", "scores", "dozen")):
             continue
@@ -922,10 +1055,99 @@ def _counts(sent, category) -> dict:
         noun = tok.head if tok.dep_ in ("nummod", "quantmod", "amod") else tok
         if tok.lower_ in ("dozens", "hundreds", "thousands", "scores"):
             noun = _prep_object(tok, ("of",)) or tok
-        kind = _kind_of(noun, tok, category)
-        if kind and amt.value > out.get(kind, -1):
-            out[kind] = amt.value
+        _add_count(groups, noun, _kind_of(noun, tok, category), amt.value)
+    for noun, value in _implicit_counts(sent):
+        if noun.i not in {i for by_root in groups.values() for parts in by_root.values() for i in parts}:
+            _add_count(groups, noun, _kind_of(noun, noun, category), value)
+    for kind, by_root in groups.items():
+        out[kind] = max(sum(parts.values()) for parts in by_root.values())
     return out
+
+
+def _add_count(groups, noun, kind, value) -> None:
+    if not kind:
+        return
+    root = noun
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "1 policeman and 1 civilian were killed": one toll of 2
+    groups.setdefault(kind, {}).setdefault(root.i, {})[noun.i] = value
+
+
+VAGUE_DETERMINERS = {"several": 3, "multiple": 2, "numerous": 3, "few": 3, "some": 2, "two-dozen": 24}
+PERSON_NOUNS = {"leader", "facilitator", "commander", "insurgent", "militant", "suspect", "man", "woman", "boy",
+                "girl", "child", "individual", "person", "civilian", "soldier", "policeman", "officer", "fighter",
+                "member", "official", "driver", "resident", "villager", "student", "teacher", "journalist",
+                "farmer", "worker", "trader", "guard", "rebel", "gunman", "bomber", "militiaman", "chief", "elder",
+                "cleric", "scholar", "doctor", "judge", "lawyer", "activist", "protester", "demonstrator",
+                "emir", "operative", "financier", "smuggler", "maker", "expert", "associate", "courier",
+                "terrorist", "subversive", "guerrilla", "extremist", "attacker", "assailant", "kidnapper",
+                "policewoman", "mayor", "governor", "councillor", "councilor", "businessman", "employee",
+                "nurse", "passenger", "pilot", "sergeant", "captain", "lieutenant", "colonel", "general",
+                "major", "priest", "imam", "contractor", "engineer"}
+
+
+def _implicit_counts(sent):
+    """Counts the text gives without digits: "detained several suspects" (3, ACLED's reading of
+    'several'), "killed a Taliban leader" / "a soldier was wounded" (1)."""
+    for tok in sent:
+        kind = KIND_OF_WORD.get(tok.lower_)
+        if kind is None or tok.pos_ not in ("VERB", "AUX", "ADJ") and not tok.tag_.startswith("VB"):
+            continue
+        for noun in [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]:
+            for n in [noun] + [c for c in noun.children if c.dep_ == "conj"]:
+                if any(c.like_num or c.lower_ in ("dozens", "hundreds", "thousands", "scores")
+                       for c in n.children) or n.like_num:
+                    continue  # a number: counted by the caller
+                dets = {c.lower_ for c in n.children if c.dep_ in ("det", "amod", "nummod", "quantmod", "poss")}
+                vague = next((VAGUE_DETERMINERS[w] for w in dets if w in VAGUE_DETERMINERS), None)
+                if vague and n.tag_ in ("NNS", "NNPS"):
+                    yield n, vague
+                elif n.tag_ in ("NN", "NNP") and (n.lower_ in PERSON_NOUNS or n.ent_type_ == "PERSON") and \
+                        dets & {"a", "an", "one", "the", "another", "his", "her", "their", "its"}:
+                    yield n, 1
+
+
+FORCE_WORDS = {"personnel", "policeman", "policemen", "officer", "officers", "guard", "guards", "militiamen",
+               "militiaman", "commander", "commanders", "combatants", "fighter", "fighters", "troops",
+               "gendarme", "gendarmes", "sniper", "recruits", "cadets", "members", "member"}
+HARM_KINDS = ("killed", "injured", "abducted")
+
+
+def _victim_classes(sent) -> set[str]:
+    """Who was killed, wounded or seized in the sentence: 'forces', 'civilians' and/or 'protesters'.
+
+    ACLED's line between an armed clash and an attack on civilians is who the victims are."""
+    out: set[str] = set()
+    for tok in sent:
+        kind = KIND_OF_WORD.get(tok.lower_)
+        if kind not in HARM_KINDS:
+            continue
+        nouns = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+        if tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            nouns.append(tok.head)  # "two wounded soldiers", "civilians killed in ..."
+        more = []
+        for n in nouns:
+            more += [c for c in n.children if c.dep_ == "conj"]
+        for n in nouns + more:
+            out |= _person_class(n)
+    return out
+
+
+def _person_class(noun) -> set[str]:
+    from .actors import CIVILIANS, GUNMEN, INSURGENTS, MILITARY, POLICE, PROTESTERS
+    head = _crowd_head(noun)
+    words = {head.lower_} | {c.lower_ for c in head.children if c.dep_ in ("compound", "amod", "nmod")}
+    if head.lower_ in ("who", "that", "which", "one", "others", "other", "people", "persons") and head.head.pos_ in ("NOUN", "PROPN"):
+        words.add(head.head.lower_)
+    if words & PROTESTERS:
+        return {"protesters"}
+    if words & (MILITARY | POLICE | INSURGENTS | GUNMEN | FORCE_WORDS) or head.ent_type_ in ("ORG", "NORP") and \
+            act.group_name(head.text):
+        if "civilian" not in words:
+            return {"forces"}
+    if words & (CIVILIANS | CROWD_WORDS) or head.lower_ in ("civilian", "person", "resident", "villager", "student"):
+        return {"civilians"}
+    return set()
 
 
 def _kind_of(noun, num, category) -> str | None:
@@ -941,8 +1163,9 @@ def _kind_of(noun, num, category) -> str | None:
     for w in words:
         if w in KIND_OF_WORD:
             kind = KIND_OF_WORD[w]
-            if kind == "captured" and noun.lower_ not in TROOP_WORDS | {"people", "prisoners", "militants",
-                                                                        "fighters", "insurgents"}:
+            if kind == "captured" and noun.lower_ not in TROOP_WORDS | PERSON_NOUNS | {
+                    "people", "prisoners", "militants", "fighters", "insurgents", "suspects", "leaders",
+                    "commanders", "facilitators", "members", "individuals", "men"}:
                 continue
             return kind
     if noun.lower_ in TROOP_WORDS and category in ("deploy", "withdraw"):
@@ -967,15 +1190,22 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
         if _prep_object(tok, ("from",)) is not None and d.place is not None and not d.place.place.is_country:
             return "Non-violent transfer of territory"
         return None
+    protest_context = bool(re.search(r"\b(protest|demonstrat|rally|rallies|marchers|sit-in)", low))
+    if c in ("clash", "attack", "kill") and d.crowd_actor:
+        # ACLED: a crowd's violence is a riot, in a demonstration or not (mob violence)
+        return "Violent demonstration" if protest_context else "Mob violence"
     if c in ("clash",):
-        if "protest" in low or "demonstrat" in low:
-            return "Violent demonstration" if "police" in low else None
+        if protest_context:
+            return "Violent demonstration"
         return "Armed clash"
     if c in ("attack", "kill"):
         victims = (d.actor2 or "")
-        if "protesters" in low or "demonstrators" in low:
+        hit = _victim_classes(sent)
+        if (hit & {"protesters"} or victims.startswith("Protesters")) and not hit & {"forces"}:
             return "Excessive force against protesters"
-        if victims.startswith("Civilians") or "civilian" in low:
+        if hit & {"forces"} or victims.startswith(("Military", "Police")):
+            pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
+        elif victims.startswith("Civilians") or hit & {"civilians"} or ("civilian" in low and not hit):
             return "Attack"
         if any(w in low for w in ("suicide bomb", "suicide attack")):
             return "Suicide bomb"
@@ -985,7 +1215,7 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
             return "Shelling/artillery/missile attack"
         if any(w in low for w in ("roadside bomb", "ied", "landmine", "explosive device", "car bomb")):
             return "Remote explosive/landmine/IED"
-        if victims.startswith(("Military", "Police")) or d.actor2:
+        if victims.startswith(("Military", "Police")) or d.actor2 or hit & {"forces"}:
             return "Armed clash"
         if d.counts.get("killed") and not victims:
             return "Attack"
@@ -998,13 +1228,7 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
     if c in direct:
         return direct[c]
     if c == "protest":
-        if any(w in low for w in ("opened fire", "shot dead", "killed", "live ammunition")):
-            return "Excessive force against protesters"
-        if any(w in low for w in ("tear gas", "dispersed", "arrested", "detained", "water cannon", "rubber bullets", "warning shots", "beat")):
-            return "Protest with intervention"
-        if any(w in low for w in ("stones", "rocks", "torched", "set fire", "violent", "vandal", "molotov")):
-            return "Violent demonstration"
-        return "Peaceful protest"
+        return _protest_kind([sent])
     if c == "riot":
         return "Mob violence" if "mob" in low or "lynch" in low else "Violent demonstration"
     if c == "agreement":

@@ -1,0 +1,200 @@
+"""Event rules for crowds, victims and counts, one short made-up report each.
+
+Each sentence is plain newswire English written for this test; the rule it
+checks is named in the test. Run through the real pipeline (spaCy + gazetteer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep.model import Article
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = dt.date(2023, 3, 9)  # a Thursday
+
+
+@pytest.fixture(scope="module")
+def run(pipeline):
+    def go(text: str, published: dt.date = PUBLISHED) -> list[dict]:
+        return pipeline.process(Article(text=text, published=published)).to_dict()["events"]
+    return go
+
+
+def subs(events) -> list[str]:
+    return [e["sub_event_type"] for e in events if e["sub_event_type"]]
+
+
+def main(events) -> dict:
+    acled = [e for e in events if e["sub_event_type"]]
+    assert acled, events
+    return max(acled, key=lambda e: e["confidence"])
+
+
+# ---- protests: the crowd, the light verb, the month ---------------------------------------
+
+def test_hyphenated_related_is_not_page_chrome(run):
+    """'virus-related' must not read as the chrome word 'related'."""
+    e = main(run("On Monday, nurses demonstrated in Lyon against virus-related job cuts."))
+    assert e["sub_event_type"] == "Peaceful protest"
+
+
+def test_crowd_gathering_is_a_protest_and_actor1_is_protesters(run):
+    e = main(run("On Tuesday, hundreds of pensioners gathered outside the town hall in Porto to demand higher pensions."))
+    assert e["sub_event_type"] == "Peaceful protest"
+    assert e["actor1"].startswith("Protesters")
+
+
+def test_investigators_gathering_evidence_is_no_protest(run):
+    assert "Peaceful protest" not in subs(run("On Tuesday, investigators gathered evidence at the scene in Porto."))
+
+
+def test_staged_a_protest_light_verb(run):
+    e = main(run("On Wednesday, bus drivers staged a protest in Nairobi over unpaid wages."))
+    assert e["sub_event_type"] == "Peaceful protest"
+
+
+def test_verb_use_of_protest_noun(run):
+    e = main(run("On Monday, about 200 farmers assembled in Ghent to protest against new fertiliser rules."))
+    assert e["sub_event_type"] == "Peaceful protest"
+
+
+def test_crowd_blocking_a_road_is_a_protest_police_blocking_is_not(run):
+    assert subs(run("On Tuesday, taxi drivers blocked the main highway near Accra, demanding lower fuel prices.")) \
+        == ["Peaceful protest"]
+    assert "Peaceful protest" not in subs(run("On Tuesday, police blocked the main highway near Accra."))
+
+
+def test_labour_strike_is_a_protest_missile_strike_is_not(run):
+    assert "Peaceful protest" in subs(run("On Wednesday, teachers went on strike in Lagos over late salaries."))
+    assert "Peaceful protest" not in subs(run("On Wednesday, a missile strike hit a depot in Kharkiv."))
+
+
+def test_troops_marching_is_no_protest(run):
+    assert "Peaceful protest" not in subs(run("On Wednesday, soldiers marched into the border town of Tessalit."))
+
+
+def test_the_month_march_is_no_protest(run):
+    events = run("On 3 March 2023, two soldiers were killed by gunmen near Tessalit.")
+    assert "Peaceful protest" not in subs(events) and "Excessive force against protesters" not in subs(events)
+
+
+# ---- protests: what happened next decides the sub-type ------------------------------------
+
+def test_police_detaining_protesters_in_next_sentence_is_intervention(run):
+    e = main(run("On Monday, health workers held a protest in Lahore to demand overdue pay. "
+                 "Police detained several of the protesters and took them away."))
+    assert e["sub_event_type"] == "Protest with intervention"
+    assert e["actor1"].startswith("Protesters")
+
+
+def test_burning_tyres_make_a_violent_demonstration(run):
+    e = main(run("On Monday, students demonstrated in Durban and set tyres on fire outside the campus gate."))
+    assert e["sub_event_type"] == "Violent demonstration"
+    assert e["actor1"].startswith("Rioters")
+
+
+def test_police_killing_protesters_is_excessive_force(run):
+    e = main(run("On Monday, police shot dead two protesters in Khartoum."))
+    assert e["sub_event_type"] == "Excessive force against protesters"
+    assert e["actor1"].startswith("Protesters") and e["actor2"].startswith("Police")
+
+
+def test_demand_to_release_detainees_is_still_peaceful(run):
+    e = main(run("On Monday, relatives marched in Santiago to demand the release of detained activists."))
+    assert e["sub_event_type"] == "Peaceful protest"
+
+
+# ---- who the victims are: clash, attack, mob -------------------------------------------------
+
+def test_soldier_killed_in_an_attack_by_militants_is_an_armed_clash(run):
+    e = main(run("On Monday, a soldier was killed following an attack by Taliban militants on a checkpoint in Kunduz."))
+    assert e["sub_event_type"] == "Armed clash"
+    assert e["actor1"] == "Taliban"
+
+
+def test_villagers_killed_by_gunmen_is_an_attack(run):
+    e = main(run("On Monday, gunmen killed three villagers near Gusau."))
+    assert e["sub_event_type"] == "Attack" and e["fatalities"] == 3
+
+
+def test_crowd_beating_a_suspect_is_mob_violence(run):
+    e = main(run("On Monday, a mob of villagers attacked and beat a suspected thief in Kisoro."))
+    assert e["sub_event_type"] == "Mob violence"
+    assert e["actor1"].startswith("Rioters")
+
+
+# ---- counts ------------------------------------------------------------------------------------
+
+def test_coordinated_victims_add_up(run):
+    e = main(run("On Monday, one policeman and two civilians were killed in a gun attack in Kandahar."))
+    assert e["fatalities"] == 3
+
+
+def test_several_detained_counts_three_and_a_leader_counts_one(run):
+    events = run("On Monday, a joint force detained several suspected insurgents in Khost. "
+                 "On Tuesday, the force killed a Taliban leader in Paktia.")
+    assert max(e["counts"].get("arrested", 0) for e in events) == 3
+    assert max(e["counts"].get("killed", 0) for e in events) == 1
+
+
+def test_vague_share_of_people_is_not_a_statistic(pipeline):
+    """'dozens of lawyers' (a crowd) is no share of a whole like '12 of the 34 capitals'."""
+    result = pipeline.process(Article(
+        text="On Monday, for the third day in a row, dozens of lawyers protested in Lima against the new rules.",
+        published=PUBLISHED)).to_dict()
+    assert result["statistics"] == []
+    assert "Peaceful protest" in subs(result["events"])
+
+
+# ---- dates --------------------------------------------------------------------------------------
+
+def test_coordinated_verbs_share_a_date_and_history_stays_out(run):
+    events = run("In 2003, militias attacked the town of Nyala and burned dozens of homes, "
+                 "survivors recalled this week.")
+    assert events == []
+
+
+# ---- claims and plain-text wires --------------------------------------------------------------
+
+def test_claim_of_responsibility_marks_the_attack_claimed(run):
+    events = run("On Monday, a bomb exploded at a bus station in Mogadishu, killing four people. "
+                 "Al-Shabaab later claimed responsibility for the blast.")
+    e = main(events)
+    assert e["claim"] == "claimed" and e["claimed_by"] == "Al Shabaab"
+
+
+def test_nobody_claiming_responsibility_is_no_claim(run):
+    e = main(run("On Monday, a bomb exploded at a bus station in Mogadishu, killing four people. "
+                 "No group has claimed responsibility."))
+    assert e["claim"] == "reported"
+
+
+def test_all_caps_hard_wrapped_wire_still_gives_the_event(run):
+    text = ("LIMA, 8 MAR 23 -- POLICE SOURCES HAVE REPORTED THAT FOUR PEASANTS WERE\n"
+            "KIDNAPPED BY AN ARMED GROUP IN A VILLAGE NEAR AYACUCHO YESTERDAY\n"
+            "AFTERNOON.\n")
+    e = main(run(text))
+    assert e["sub_event_type"] == "Abduction/forced disappearance"
+    assert e["status"] == "happened"
+
+
+# ---- inflection and the place of a political act -------------------------------------------
+
+def test_two_syllable_verbs_are_not_doubled():
+    from sitrep.taxonomy import TRIGGER_INDEX, inflect
+    assert {"gathered", "offered"} <= inflect("gather") | inflect("offer")
+    assert "gatherred" not in inflect("gather")
+    assert "kidnapped" in inflect("kidnap") and "banned" in inflect("ban")
+    assert TRIGGER_INDEX["offered"][0] == "offer"
+
+
+def test_offer_takes_the_town_told_after_it_not_the_one_before(run):
+    events = run("Rebels took control of Goma on Monday, leaving the army in charge of the capital Kinshasa. "
+                 "The government has offered to share power with the rebels. "
+                 "Its envoy presented the plan to mediators in Nairobi on Tuesday.")
+    offers = [e for e in events if e["plover"] == "AGREE"]
+    assert offers and offers[0]["place"]["name"] == "Nairobi"
