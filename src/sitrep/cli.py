@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -266,86 +267,58 @@ def gazetteer_build(path, if_missing):
 
 @cli.group(name="eval")
 def evaluate():
-    """Score the pipeline on real third-party data (floors in eval/baseline.json)."""
+    """Score the pipeline on real third-party data (floors in src/sitrep/data/baseline.json)."""
+
+
+def eval_options(fn):
+    """--baseline, --model and --gazetteer, shared by every eval command."""
+    fn = gazetteer_option(fn)
+    fn = model_option(fn)
+    return click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")(fn)
+
+
+def _finish_eval(name: str, scores: dict, baseline) -> None:
+    from .evaluation import check_floors
+
+    sys.exit(check_floors(name, scores, baseline, sys.stdout))
 
 
 @evaluate.command("seed")
 @click.option("--data", required=True, type=click.Path(exists=True, file_okay=False),
               help="Folder with article.txt and gold.json.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
+@eval_options
 @handle_errors
 def eval_seed(data, baseline, model, gazetteer):
     """Score extract on the seed article against its gold annotation."""
-    from .evaluation import check_floors, seed
+    from .evaluation import seed
 
-    scores = seed.run(Path(data), _pipeline(model, gazetteer), sys.stdout)
-    sys.exit(check_floors("seed", scores, baseline, sys.stdout))
-
-
-@evaluate.command("acled")
-@click.option("--data", required=True, type=click.Path(exists=True),
-              help="Folder with acled_world_2022h1.csv / acled_afghanistan_2020_03.csv (or one CSV).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the first N held-out notes of each file.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
-@handle_errors
-def eval_acled(data, limit, baseline, model, gazetteer):
-    """Code ACLED notes (held-out split) and score them against ACLED's columns."""
-    from .evaluation import acled, check_floors
-
-    scores = acled.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
-    sys.exit(check_floors("acled", scores, baseline, sys.stdout))
+    _finish_eval("seed", seed.run(Path(data), _pipeline(model, gazetteer), sys.stdout), baseline)
 
 
-@evaluate.command("isaf")
-@click.option("--data", required=True, type=click.Path(exists=True),
-              help="Folder with isaf_dev.jsonl (or the file).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the first N press releases.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
-@handle_errors
-def eval_isaf(data, limit, baseline, model, gazetteer):
-    """Score dates, provinces and killed/captured counts on ISAF press releases."""
-    from .evaluation import check_floors, isaf
+def _eval_command(name: str, data_help: str, limit_help: str, doc: str, *, dir_only: bool = False) -> None:
+    """``sitrep eval NAME --data DIR [--limit N]``: run ``sitrep.evaluation.NAME.run`` and check its floors."""
 
-    scores = isaf.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
-    sys.exit(check_floors("isaf", scores, baseline, sys.stdout))
+    @evaluate.command(name, help=doc)
+    @click.option("--data", required=True, type=click.Path(exists=True, file_okay=not dir_only), help=data_help)
+    @click.option("--limit", type=click.IntRange(min=1), help=limit_help)
+    @eval_options
+    @handle_errors
+    def command(data, limit, baseline, model, gazetteer):
+        module = importlib.import_module(f"sitrep.evaluation.{name}")
+        scores = module.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
+        _finish_eval(name, scores, baseline)
 
 
-@evaluate.command("muc4")
-@click.option("--data", required=True, type=click.Path(exists=True, file_okay=False),
-              help="Folder with raw_dev/ (texts dev-muc3-* and keys key-dev-*.muc4).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the first N messages with a template.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
-@handle_errors
-def eval_muc4(data, limit, baseline, model, gazetteer):
-    """Score event status (done/attempted/threatened) and claim on MUC-4 dev messages."""
-    from .evaluation import check_floors, muc4
-
-    scores = muc4.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
-    sys.exit(check_floors("muc4", scores, baseline, sys.stdout))
-
-
-@evaluate.command("plover")
-@click.option("--data", required=True, type=click.Path(exists=True),
-              help="Folder with PLOVER_GSR_CAMEO.txt (or the file).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the first N records.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
-@handle_errors
-def eval_plover(data, limit, baseline, model, gazetteer):
-    """Score the PLOVER type of the main event on the PLOVER gold standard records."""
-    from .evaluation import check_floors, plover
-
-    scores = plover.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit)
-    sys.exit(check_floors("plover", scores, baseline, sys.stdout))
+_eval_command("acled", "Folder with acled_world_2022h1.csv / acled_afghanistan_2020_03.csv (or one CSV).",
+              "Only the first N held-out notes of each file.",
+              "Code ACLED notes (held-out split) and score them against ACLED's columns.")
+_eval_command("isaf", "Folder with isaf_dev.jsonl (or the file).", "Only the first N press releases.",
+              "Score dates, provinces and killed/captured counts on ISAF press releases.")
+_eval_command("muc4", "Folder with raw_dev/ (texts dev-muc3-* and keys key-dev-*.muc4).",
+              "Only the first N messages with a template.",
+              "Score event status (done/attempted/threatened) and claim on MUC-4 dev messages.", dir_only=True)
+_eval_command("plover", "Folder with PLOVER_GSR_CAMEO.txt (or the file).", "Only the first N records.",
+              "Score the PLOVER type of the main event on the PLOVER gold standard records.")
 
 
 @evaluate.command("geoparse")
@@ -353,17 +326,14 @@ def eval_plover(data, limit, baseline, model, gazetteer):
               help="Folder with GeoVirus.xml and TUD-Loc2013.zip.")
 @click.option("--ner/--no-ner", default=True, show_default=True, help="Propose names with spaCy's NER.")
 @click.option("--limit", type=int, help="Only the first N documents of each corpus.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
+@eval_options
 @handle_errors
 def eval_geoparse(data, ner, limit, baseline, model, gazetteer):
     """Toponym P/R/F1, accuracy within 161 km and error in km on real geoparsing corpora."""
-    from .evaluation import check_floors, geoparse as geo_eval
+    from .evaluation import geoparse as geo_eval
 
-    pipeline = _pipeline(model, gazetteer)
-    scores = geo_eval.run(Path(data), pipeline, sys.stdout, ner=ner, limit=limit)
-    sys.exit(check_floors("geoparse" if ner else "geoparse_no_ner", scores, baseline, sys.stdout))
+    scores = geo_eval.run(Path(data), _pipeline(model, gazetteer), sys.stdout, ner=ner, limit=limit)
+    _finish_eval("geoparse" if ner else "geoparse_no_ner", scores, baseline)
 
 
 @evaluate.command("control")
@@ -371,13 +341,10 @@ def eval_geoparse(data, ner, limit, baseline, model, gazetteer):
               help="A corpus folder with dispatches.jsonl and gold.json (e.g. samples/ukraine-2022).")
 @click.option("--guardian", type=click.Path(exists=True),
               help="The guardian-sdf folder: ingest it and check three dated changes of control.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Baseline file with floors.")
-@model_option
-@gazetteer_option
+@eval_options
 @handle_errors
 def eval_control(sample_dir, guardian, baseline, model, gazetteer):
     """Control timelines and merged events against a gold timeline and the public record."""
-    from .evaluation import check_floors
     from .evaluation import control as ctl_eval
 
     if not sample_dir and not guardian:
@@ -388,7 +355,7 @@ def eval_control(sample_dir, guardian, baseline, model, gazetteer):
         scores |= ctl_eval.run_sample(Path(sample_dir), pipeline, sys.stdout)
     if guardian:
         scores |= ctl_eval.run_guardian(Path(guardian), pipeline, sys.stdout)
-    sys.exit(check_floors("control", scores, baseline, sys.stdout))
+    _finish_eval("control", scores, baseline)
 
 
 @cli.command()

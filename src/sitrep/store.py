@@ -166,6 +166,16 @@ def _day(value: Day, name: str) -> str | None:
         raise UsageError(f"{name}: {value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _between(column: str, since: Day, until: Day) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their parameters) for ``since <= column <= until``."""
+    where, params = [], []
+    for op, value, name in ((">=", since, "since"), ("<=", until, "until")):
+        if value:
+            where.append(f"{column} {op} ?")
+            params.append(_day(value, name))
+    return where, params
+
+
 def _place_values(p: Place | None) -> tuple:
     """name, geonameid, latitude, longitude, country_code, admin1, admin2, feature_code."""
     if p is None:
@@ -510,13 +520,7 @@ class Store:
     def canonical_events(self, *, since: Day = None, until: Day = None, country: str | None = None,
                          kind: str | None = None) -> list[dict[str, Any]]:
         """Merged events, each with the ids of its reports (``reports``) and source articles."""
-        where, params = [], []
-        if since:
-            where.append("c.date >= ?")
-            params.append(_day(since, "since"))
-        if until:
-            where.append("c.date <= ?")
-            params.append(_day(until, "until"))
+        where, params = _between("c.date", since, until)
         if country:
             where.append("UPPER(c.country_code) = ?")
             params.append(country.upper())
@@ -543,13 +547,7 @@ class Store:
 
     def statistics_rows(self, *, since: Day = None, until: Day = None) -> list[dict[str, Any]]:
         """Aggregate figures quoted by articles published in the period, with their articles."""
-        where, params = [], []
-        if since:
-            where.append("a.published >= ?")
-            params.append(_day(since, "since"))
-        if until:
-            where.append("a.published <= ?")
-            params.append(_day(until, "until"))
+        where, params = _between("a.published", since, until)
         sql = ("SELECT s.*, a.title, a.url, a.source, a.published FROM statistics s JOIN articles a "
                "ON a.id = s.article_id" + (" WHERE " + " AND ".join(where) if where else "") +
                " ORDER BY a.published, s.article_id, s.seq")
