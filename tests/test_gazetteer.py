@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitrep.errors import GazetteerError
-from sitrep.gazetteer import (FORMAT_VERSION, Gazetteer, build, default_path, distance_km, fold,
-                              loose, strip_type)
+from sitrep.gazetteer import (_CENTRES, FORMAT_VERSION, Gazetteer, _area_centre, build, default_path,
+                              distance_km, fold, loose, strip_type)
 from sitrep.model import Place
 
 
@@ -51,6 +51,12 @@ def test_loose_key_joins_transliteration_variants():
     assert loose("Konduz") == loose("Kunduz")
     assert loose("Hilmand") == loose("Helmand")
     assert loose("Kabul") != loose("Kandahar")
+
+
+def test_loose_key_drops_a_glued_arabic_article():
+    assert loose("Deir ez-Zor") == loose("Deir Ezzor") == loose("Dayr az Zawr") == loose("Deir al-Zour")
+    assert loose("Tell Abyad") != loose("Tell Arrafa")
+    assert loose("Assam") == "asam"  # only after the first word
 
 
 def test_strip_type_words():
@@ -194,3 +200,60 @@ def test_distance_km():
 
 def test_fixture_dir_exists():
     assert (Path(__file__).parent / "fixtures" / "geo" / "report.txt").exists()
+
+
+# ------------------------------------------------------------------ representative points and regions
+
+
+def test_country_point_is_its_geographic_centre_not_where_people_live(gaz):
+    us, ca, ru = gaz.country("US"), gaz.country("CA"), gaz.country("RU")
+    assert near(us, 38, -97, 100)  # Kansas, not the populous east
+    assert ca.latitude >= 55 and near(ru, 60, 100, 300)
+    assert near(gaz.country("FR"), 46.5, 2.5, 150)
+
+
+def test_every_listed_country_centre_lies_near_its_own_towns(gaz):
+    towns: dict[str, list] = {}
+    for cc, lat, lon in gaz._conn().execute("SELECT country_code, lat, lon FROM places WHERE feature_code LIKE 'PPL%'"):
+        towns.setdefault(cc, []).append(Place("t", latitude=lat, longitude=lon))
+    for item in _CENTRES.replace("\n", "").split(";"):
+        cc, lat, lon = item.split()
+        centre = Place(cc, latitude=float(lat), longitude=float(lon))
+        assert -90 <= centre.latitude <= 90 and -180 <= centre.longitude <= 180, cc
+        if towns.get(cc):  # a typo (a sign, a swapped pair) would put it far from all of them
+            assert min(distance_km(centre, t) for t in towns[cc]) < 500, cc
+
+
+def test_area_centre_ignores_where_towns_crowd_and_far_islands():
+    sparse = [(40.0 + i, 0.0 + 2 * j) for i in range(6) for j in range(6)]  # 40-45 N, 0-10 E
+    dense_east = [(40 + i * 0.01, 9.5 + j * 0.01) for i in range(30) for j in range(30)]
+    island = [(10.0, 60.0)]
+    lat, lon = _area_centre(dense_east + sparse + island)
+    assert abs(lon - 5.25) < 0.5 and abs(lat - 42.75) < 0.5  # the mean of the towns: near 9 E, 40.5 N
+    assert _area_centre([(34.3, 62.2), (34.4, 62.3)]) == (34.35, 62.25)
+    assert _area_centre([]) is None
+    # across the antimeridian
+    lat, lon = _area_centre([(60.0, 178.0 + k * 0.5) for k in range(8)] + [(62.0, -178.0)])
+    assert lon > 175 or lon < -175
+
+
+def test_regions_made_of_countries(gaz):
+    me = gaz.candidates("Middle East")[0]
+    assert me.feature_code == "RGN" and me.country_code is None and near(me, 29, 45, 800)
+    assert gaz.candidates("West Africa")[0].name == "Western Africa"
+    assert gaz.candidates("Latin America")[0].feature_code == "RGN"
+    assert gaz.candidates("Scandinavia")[0].feature_code == "RGN"
+    # a compass variant never hides a country
+    assert gaz.candidates("South Africa")[0].feature_code == "PCLI"
+    assert gaz.candidates("Europe")[0].feature_code == "CONT"
+
+
+def test_regions_named_by_their_subdivisions(gaz):
+    darfur = gaz.candidates("Darfur")[0]
+    assert (darfur.feature_code, darfur.country_code) == ("RGN", "SD") and near(darfur, 13, 24.5, 300)
+    java = gaz.candidates("Java")[0]
+    assert (java.feature_code, java.country_code) == ("RGN", "ID") and near(java, -7.3, 110, 300)
+    assert gaz.candidates("Kivu")[0].country_code == "CD"
+    # not when a big city or the country itself already has the name
+    assert gaz.candidates("Baton Rouge")[0].feature_code.startswith("PPL")
+    assert gaz.candidates("Sudan")[0].feature_code == "PCLI"

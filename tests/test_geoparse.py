@@ -223,3 +223,151 @@ def test_with_spacy_entities(gp):
     assert found["Doha"].country_code == "QA"
     assert found["Mazar-e Sharif"].geonameid == 1133616
     assert "Afghan" not in found and "May" not in found
+
+
+# ------------------------------------------------------------------ rules added with `sitrep eval geoparse`
+
+
+def place_of(ms, text):
+    found = [m for m in ms if m.text == text]
+    assert found, (text, [m.text for m in ms])
+    return found[0].place
+
+
+def test_alternate_names_need_stronger_evidence(gp):
+    # "Whitehall" and "Taliban" exist only as alternate names of towns abroad
+    text = "A spokesman for Whitehall said the Taliban had written to the embassy in London."
+    ms = gp.parse(text, ents_for(text, ("Whitehall", "ORG"), ("Taliban", "ORG"), ("London", "GPE")))
+    assert [m.text for m in ms] == ["London"]
+    assert [m.text for m in gp.parse(text) if m.place and m.place.name == "Atlanta"] == []
+    # a main name beats a town that merely lists it as an alternate
+    assert gp.parse("Pupils were sent home in Whitehall, Ohio.")[0].place.admin1 == "Ohio"
+
+
+def test_the_before_a_name_means_a_river_or_a_region(gp):
+    text = "Ukrainian units crossed the Dnipro near Kherson at night."
+    ms = gp.parse(text, ents_for(text, ("Dnipro", "LOC"), ("Kherson", "GPE")))
+    dnipro = place_of(ms, "Dnipro")
+    assert dnipro is None or not dnipro.feature_code.startswith("PPL")
+    assert place_of(ms, "Kherson").country_code == "UA"
+    text = "Boats were stranded on the Pacific, far from any port."
+    ms = gp.parse(text, ents_for(text, ("Pacific", "LOC")))
+    assert place_of(ms, "Pacific") is None
+    # names that really take "the" still resolve
+    assert gp.parse("Judges met in the Hague on Tuesday.")[0].place.country_code == "NL"
+    assert place_of(gp.parse("Aid flowed into the Netherlands and the Punjab."), "Netherlands").is_country
+
+
+def test_country_in_the_same_phrase_constrains_the_town(gp):
+    text = "Gunmen attacked the town of Boni in central Mali on Sunday."
+    ms = gp.parse(text, ents_for(text, ("Boni", "GPE"), ("Mali", "GPE")))
+    assert place_of(ms, "Boni") is None  # nothing called Boni in Mali: no Bonn, Germany
+    assert place_of(ms, "Mali").country_code == "ML"
+    text = "Flooding cut roads around Hyderabad in southern Pakistan."
+    ms = gp.parse(text, ents_for(text, ("Hyderabad", "GPE"), ("Pakistan", "GPE")))
+    assert place_of(ms, "Hyderabad").country_code == "PK"
+
+
+def test_country_named_in_the_sentence_helps_a_namesake(gp):
+    text = "Police in Tripoli arrested two men, a spokesman for the Lebanese army said, adding that Lebanon was calm."
+    ms = gp.parse(text, ents_for(text, ("Tripoli", "GPE"), ("Lebanon", "GPE")))
+    assert place_of(ms, "Tripoli").country_code == "LB"
+
+
+def test_list_of_countries_is_not_a_qualifier(gp):
+    text = "Envoys from Armenia, Georgia, Iraq, Iran and Syria met in Geneva."
+    ms = by_text(gp.parse(text))
+    assert ms["Iraq"].place.country_code == "IQ" and ms["Iraq"].place.is_country
+    assert ms["Georgia"].place.country_code == "GE"
+
+
+def test_regions_and_seas_are_not_small_towns(gp):
+    text = "Oil prices rose as tension grew across the Middle East and West Africa."
+    ms = gp.parse(text)
+    assert place_of(ms, "Middle East").feature_code == "RGN"
+    assert place_of(ms, "West Africa").feature_code == "RGN"
+    text = "Fishing boats left the Red Sea coast while ships crossed the Gulf of Aden and the Yellow Sea."
+    ms = gp.parse(text)
+    assert [m.text for m in ms] == ["Red Sea", "Gulf of Aden", "Yellow Sea"]
+    assert place_of(ms, "Gulf of Aden") is None and place_of(ms, "Yellow Sea") is None
+
+
+def test_feature_named_after_a_town_is_not_the_town(gp):
+    text = "Volunteers cleaned the banks of the Charles River and hiked in the Black Rock Desert."
+    ms = gp.parse(text, ents_for(text, ("Charles River", "LOC"), ("Black Rock Desert", "LOC")))
+    assert [(m.text, m.place) for m in ms] == [("Charles River", None), ("Black Rock Desert", None)]
+
+
+def test_partial_name_after_an_unknown_word_stays_unresolved(gp):
+    text = "Swimmers gathered at Haulover Beach on Saturday."
+    ms = gp.parse(text, ents_for(text, ("Haulover Beach", "LOC")))
+    assert all(m.place is None for m in ms)
+    text = "Crews cleared snow in North Dallas overnight."  # a compass word keeps the city
+    assert place_of(gp.parse(text, ents_for(text, ("North Dallas", "GPE"))), "Dallas").admin1 == "Texas"
+
+
+def test_transliteration_and_english_province_names(gp):
+    for text in ("Shelling hit Deir Ezzor on Monday.", "Shelling hit Deir ez-Zor on Monday.",
+                 "Shelling hit Dayr az Zawr on Monday."):
+        ms = gp.parse(text, ents_for(text, (text[13:-11], "GPE")))
+        assert ms and ms[0].place.country_code == "SY" and ms[0].place.admin1 == "Dayr az Zawr", text
+    ms = gp.parse("Aid reached Aleppo province.")
+    assert ms[0].place.feature_code == "ADM1" and ms[0].place.country_code == "SY"
+
+
+def test_region_named_by_its_subdivisions(gp):
+    text = "Refugees fled Darfur for Chad, and fighting spread in Kivu."
+    ms = gp.parse(text, ents_for(text, ("Darfur", "GPE"), ("Chad", "GPE"), ("Kivu", "GPE")))
+    darfur, kivu = place_of(ms, "Darfur"), place_of(ms, "Kivu")
+    assert (darfur.country_code, darfur.feature_code) == ("SD", "RGN")
+    assert (kivu.country_code, kivu.feature_code) == ("CD", "RGN")
+
+
+def test_disease_named_after_a_place_is_not_the_place(gp):
+    text = "A Marburg virus case was confirmed. Doctors said Marburg spreads through contact."
+    assert gp.parse(text, ents_for(text, ("Marburg", "GPE"))) == []
+    text = "The United States flu season began early this year."
+    ms = gp.parse(text, ents_for(text, ("United States", "GPE")))
+    assert place_of(ms, "United States").country_code == "US"
+
+
+def test_countries_and_provinces_inside_organisation_names(gp):
+    text = "Rangers of the Kenya Wildlife Service met the California Department of Health."
+    ms = gp.parse(text, ents_for(text, ("Kenya Wildlife Service", "ORG"),
+                                 ("California Department of Health", "ORG")))
+    assert [(m.text, m.place.country_code) for m in ms] == [("Kenya", "KE"), ("California", "US")]
+    text = "He is the King of Saudi Arabia."
+    ms = gp.parse(text, ents_for(text, ("the King of Saudi Arabia", "PERSON")))
+    assert [(m.text, m.place.country_code) for m in ms] == [("Saudi Arabia", "SA")]
+
+
+def test_broken_ner_spans_are_repaired(gp):
+    text = "Wine from Mendoza\n\nBuenos Aires is busy. Like Bruges, Ghent has canals. Czech Republic votes."
+    ents = [(text.index("Mendoza"), text.index(" is busy"), "ORG"),
+            (text.index("Bruges"), text.index(" has"), "ORG"), (text.index("Czech"), text.index(" Republic"), "NORP")]
+    ms = by_text(gp.parse(text, ents))  # dropped spans are judged as without NER
+    assert ms["Mendoza"].place.country_code == "AR" and ms["Ghent"].place.country_code == "BE"
+    assert ms["Czech Republic"].place.country_code == "CZ"
+    # a person's name spread over two lines does not make "Orlando" a person everywhere
+    text = "Stay in Orlando\nTed Smith said Orlando is fun."
+    ms = gp.parse(text, [(8, 15, "GPE"), (8, 25, "PERSON"), (31, 38, "GPE")])
+    assert [m.text for m in ms].count("Orlando") == 2
+
+
+def test_state_and_city_abbreviations(gp):
+    text = "The storm reached Wichita, Kan., and later Albany, N.Y., then NSW and L.A."
+    ms = gp.parse(text)
+    got = {m.text: m.place for m in ms if m.place}
+    assert got["Kan."].feature_code == "ADM1" and got["Kan."].name == "Kansas"
+    assert got["Wichita"].admin1 == "Kansas"
+    assert got["N.Y."].name == "New York" and got["Albany"].admin1 == "New York"
+    assert got["NSW"].country_code == "AU" and got["L.A."].name == "Los Angeles"
+    assert [m.text for m in gp.parse("Mass. was held in the chapel.")] == []
+
+
+def test_small_far_away_town_is_left_unresolved(gp):
+    text = ("Troops moved through Kandahar and Helmand. Near Lashkar Gah they met elders "
+            "from Pacific before returning to Kabul.")
+    ms = gp.parse(text, ents_for(text, ("Kandahar", "GPE"), ("Helmand", "GPE"), ("Lashkar Gah", "GPE"),
+                                 ("Pacific", "GPE"), ("Kabul", "GPE")))
+    assert place_of(ms, "Pacific") is None

