@@ -65,6 +65,10 @@ CIVILIANS = {"civilians", "civilian", "residents", "villagers", "people", "child
              "worker", "workers", "students", "farmers", "passengers", "shoppers", "pedestrians",
              "journalists", "journalist", "teachers", "doctors", "patients", "refugees", "prisoners",
              "inmates", "detainees", "migrants", "man", "woman", "boy", "girl", "men", "child"}
+# Ethnic, sectarian and communal identities that name armed groups, not states (ACLED inter 4).
+IDENTITY = {"kurdish", "kurd", "kurds", "arab", "sunni", "shia", "shiite", "shi'ite", "tribal", "tribesmen", "tuareg",
+            "druze", "alawite", "pashtun", "hazara", "tajik", "uzbek", "yazidi", "christian", "fulani", "dogon",
+            "amhara", "oromo", "tigrayan", "ethnic", "clan", "communal", "self-defence", "self-defense", "vigilante"}
 PROTESTERS = {"protesters", "protestors", "demonstrators", "marchers", "activists", "strikers"}
 RIOTERS = {"rioters", "mob", "looters"}
 
@@ -92,6 +96,22 @@ class ActorContext:
     country_name: Callable[[str], str | None]  # ISO2 -> display name
     demonym: Callable[[str], str | None]  # word -> ISO2
     country_code: Callable[[str], str | None]  # country name -> ISO2
+    groups: tuple = ()  # armed groups the article names, most often named first
+
+
+# "US-backed forces", "fighters backed by Iran": a proxy, not the backer's own military.
+PROXY = re.compile(r"\b[\w.]+[-\s](?:backed|supported|sponsored|funded|allied|aligned)\b"
+                   r"|\b(?:backed|supported|sponsored|funded|armed)\s+by\b", re.I)
+
+
+def proxy_actor(ctx: ActorContext, exclude=()) -> str:
+    """The armed group a proxy phrase stands for: the article's main armed group (not one
+    the event is aimed at), else an unidentified armed group of the article's country."""
+    for g in ([ctx.main_group] if ctx.main_group else []) + list(ctx.groups):
+        if g and g not in exclude:
+            return g
+    name = ctx.country_name(ctx.country) if ctx.country else None
+    return f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group"
 
 
 def group_name(text: str) -> str | None:
@@ -120,7 +140,7 @@ _GROUP_RE = re.compile(
 
 
 def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
-              country_hint: str | None = None) -> str | None:
+              country_hint: str | None = None, exclude=()) -> str | None:
     """Map a noun phrase naming an actor to its ACLED-style name (None if it names none)."""
     p = re.sub(r"\s+", " ", phrase.strip(" ,.;:'’\"“”")).strip()
     if not p:
@@ -133,6 +153,9 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
         return g
     for name in find_groups(p):
         return name
+    if PROXY.search(p):
+        # codebook: actor1 is the named actor that acted; a state's backing makes it an associate
+        return proxy_actor(ctx, exclude)
     if low in ORGANISATIONS:
         return ORGANISATIONS[low]
     words = re.findall(r"[a-z][a-z.\-']*", low)
@@ -158,7 +181,8 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
     if roles & MILITARY and roles & MULTINATIONAL:
         return "Multinational Forces"
     if roles & MILITARY:
-        if roles & INSURGENTS or "opposition" in roles or "rebel" in roles:
+        if roles & INSURGENTS or "opposition" in roles or "rebel" in roles or (roles & IDENTITY and not cc):
+            # "Kurdish forces", "tribal fighters": an identity militia, not the state's army
             return ctx.main_group or (f"Unidentified Armed Group ({name})" if name else "Unidentified Armed Group")
         return f"Military Forces of {the_name}" if name else "Military Forces"
     if roles & PROTESTERS:

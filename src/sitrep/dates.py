@@ -169,8 +169,9 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
         if year == pub.year:
             return When(d, 3, "past", start=d, end=pub)
         return When(d, 3, _tense(d, pub, dt.date(year, 12, 31)), start=d)
-    # month without a year: "in March"
-    m = re.search(rf"\b(?:in|since|during|on|early|late|mid)\s+({_MONTH_RE})\b", text)
+    # month without a year: "in March", or a month name the parser tagged as a date on its own
+    m = re.search(rf"\b(?:in|since|during|on|early|late|mid)\s+({_MONTH_RE})\b", text) or \
+        re.fullmatch(rf"\s*(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?({_MONTH_RE})\s*", text)
     if m and m[1] != "may":
         month = MONTHS[m[1]]
         year = pub.year if month <= pub.month else pub.year - 1

@@ -23,7 +23,7 @@ from .dates import When, resolve
 from .model import Article, Event, Place, PlaceMention, Span
 from .quantities import amount
 from .statistics import extract_statistics
-from .taxonomy import (ACLED_SUB_TYPES, MILITARY_NOUNS, MULTIWORD, PHRASAL, PLACE_NOUNS, TRIGGERS, inflect,
+from .taxonomy import (ACLED_SUB_TYPES, AREA_UNITS, MILITARY_NOUNS, MULTIWORD, PHRASAL, PLACE_NOUNS, TRIGGERS, inflect,
                        PLOVER_OF_CATEGORY, PLOVER_OF_SUB, TERRITORY_TYPES, TRIGGER_INDEX)
 
 CHROME = re.compile(
@@ -67,6 +67,21 @@ KIND_OF_WORD = {
     "captured": "captured", "surrendered": "captured",
 }
 TROOP_WORDS = MILITARY_NOUNS | {"soldier", "troop", "fighters"}
+RELEASED_THINGS = {"video", "videos", "statement", "statements", "report", "footage", "images", "photos",
+                   "photographs", "pictures", "figures", "data", "details", "names", "list", "recording",
+                   "recordings", "audio", "documents", "document", "results", "findings", "transcript", "letter",
+                   "funds", "budget", "version", "album", "film", "book", "plan", "guidelines", "toll"}
+FLAG_PREPS = {"in", "over", "on", "at", "above", "atop", "to"}  # "fixed a flag to a sign at the town's entrance"
+FLAG_WORDS = {"flag", "flags", "banner", "banners", "standard"}
+# Verbs that report a done event by its noun ("announced the capture of X", "confirmed the city's fall").
+REPORT_VERBS = {"announce", "announced", "announces", "announcing", "confirm", "confirmed", "confirms",
+                "report", "reported", "reports", "celebrate", "celebrated", "mark", "marked", "hail", "hailed"}
+# "north-west of X", "off the coast of X": X is a reference point, not where it happened.
+DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                   "north-east", "north-west", "south-east", "south-west", "coast", "kilometres", "kilometers",
+                   "km", "miles", "mile", "kilometre", "kilometer"}
+BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "remain", "remained", "remains", "lie", "lies", "lay"}
+BACKGROUND_WORDS = {"since", "ago", "earlier", "previously"}
 RESPONSIBILITY = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|admit(?:ted|s|ting)?|assum(?:ed|es|ing)|accept(?:ed|s|ing)?|t(?:ook|akes?|aking))"
     r"\s+(?:full\s+|the\s+|sole\s+)?(?:responsibility|credit|authorship)\b"
@@ -96,6 +111,9 @@ class _Draft:
     notes: list = field(default_factory=list)
     own_territory: bool = True  # actor1 is the state whose territory the place is
     crowd_actor: bool = False  # the one acting is a crowd of ordinary people, not an armed force
+    more_places: list = field(default_factory=list)  # further places of one territory report
+    refers_back: bool = False  # the place is named by a noun ("the town") that points to an earlier one
+    unplaced_name: bool = False  # the place is named, but not one the gazetteer knows
 
 
 class EventExtractor:
@@ -103,6 +121,7 @@ class EventExtractor:
 
     def __init__(self, geo):
         self.geo = geo
+        self._events_before = False  # whether the article has told an event before the current sentence
 
     # ---- context --------------------------------------------------------------
     def _context(self, doc, mentions: list[PlaceMention], published) -> act.ActorContext:
@@ -116,9 +135,11 @@ class EventExtractor:
         main_group = groups[0] if len(distinct) == 1 else (
             max(distinct, key=groups.count) if distinct and groups.count(max(distinct, key=groups.count)) >= 2 * max(
                 (groups.count(g) for g in distinct if g != max(distinct, key=groups.count)), default=0) else None)
+        by_count = tuple(sorted(distinct, key=lambda g: (-groups.count(g), groups.index(g))))
         return act.ActorContext(
             country=country, main_group=main_group,
-            country_name=self._country_name, demonym=self._demonym, country_code=self._country_code)
+            country_name=self._country_name, demonym=self._demonym, country_code=self._country_code,
+            groups=by_count)
 
     def _country_name(self, cc: str) -> str | None:
         p = self.geo.country(cc)
@@ -138,6 +159,7 @@ class EventExtractor:
         """Events and statistics of one parsed article."""
         published = article.published
         ctx = self._context(doc, mentions, published)
+        self._all_mentions = mentions
         text = doc.text
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         mention_starts = [m.start for m in mentions]
@@ -157,12 +179,19 @@ class EventExtractor:
             for tok, category in _triggers(sent):
                 if tok.i in used or tok.i in reported:
                     continue
+                self._events_before = any(x.category not in POLITICAL for x in drafts)
                 d = self._draft(tok, category, sent, si, para, sent_mentions, ctx, published)
                 if d is not None:
-                    if d.place is None and para in last_place_in_para and category not in POLITICAL:
+                    if d.place is None and para in last_place_in_para and category not in POLITICAL and \
+                            not d.unplaced_name and (
+                            d.category not in TAKEN or d.refers_back):
                         d.place = last_place_in_para[para]
                     drafts.append(d)
-            cities = [m for m in sent_mentions if m.place and not m.place.is_country]
+                    for m in d.more_places:
+                        drafts.append(replace(d, place=m, evidence=list(d.evidence), notes=list(d.notes),
+                                              counts=dict(d.counts), more_places=[]))
+                    d.more_places = []
+            cities = [m for m in sent_mentions if m.place and not m.place.is_country and not _not_where(m, doc)]
             if cities:
                 last_place_in_para[para] = cities[-1]
         drafts = _merge(drafts)
@@ -174,7 +203,12 @@ class EventExtractor:
                 d.sub_event_type = _protest_kind(window)
                 d.plover = PLOVER_OF_SUB.get(d.sub_event_type, d.plover)
         self._responsibility_claims(drafts, text, ctx)
-        self._fill_from_paragraph(drafts, mentions, para_starts, text)
+        where = [m for m in mentions if m.place is None or not _not_where(m, doc)]
+        self._fill_from_paragraph(drafts, where, para_starts, text)
+        # the lead tells the main event: later reports rank a little lower (ties go to the first)
+        order = sorted({d.sent_index for d in drafts})
+        for d in drafts:
+            d.confidence = min(d.confidence, 0.95) - LEAD_STEP * min(order.index(d.sent_index), LEAD_SPAN)
         return [self._finish(d, article, ctx) for d in drafts], stats
 
     @staticmethod
@@ -197,6 +231,67 @@ class EventExtractor:
             return None
         subj = _subject(tok) or _subject(clause)
         obj = _object(tok)
+        place_obj = None  # set when a rule finds the place somewhere else than the object
+        ousted = poss_cc = antecedent_place = None
+        if category == "flag":
+            # "raised the national flag over X" (ACLED: a side establishing itself in a place)
+            flag = obj if obj is not None and obj.lower_ in FLAG_WORDS else None
+            if flag is None or _negated(tok):
+                return None
+            near = [t for c in [*tok.children, *flag.children] if c.dep_ == "prep" and c.lower_ in FLAG_PREPS
+                    for t in c.subtree]
+            place_obj = next((t for t in near if _is_place_tok(t, sent_mentions)
+                              and t.dep_ in ("pobj", "poss", "compound")), None)
+            obj, category = place_obj, "capture"
+        if category == "release" and obj is not None and obj.lower_ in RELEASED_THINGS:
+            return None  # "released a video": publishing, not setting anyone free
+        if category == "release" and tok.lower_.startswith(("free", "liberat")) and _is_place_tok(obj, sent_mentions) \
+                and obj.lower_ not in ("prison", "jail", "camp", "compound"):
+            category = "recapture"  # "X has been freed": a place set free is retaken, not a prisoner
+        if category == "oust":
+            # "drove the militants out of X", "X was cleared of militants", "the group's ousting from X"
+            where = _source_place(tok)
+            ousted = obj if is_verb else (next((c for c in tok.children if c.dep_ == "poss"), None) or obj)
+            if where is None and _is_place_tok(obj, sent_mentions):
+                where, ousted = obj, _prep_object(tok, ("of",))
+            armed = ousted is not None and (_is_forces(ousted) or act.find_groups(_phrase(ousted)))
+            if where is None or not armed or not (_is_place_tok(where, sent_mentions) or where.ent_type_ in ("GPE", "LOC", "FAC")):
+                if tok.lower_.startswith("expel"):
+                    category = "sanction"  # "expelled two diplomats"
+                else:
+                    return None
+            else:
+                category, obj, place_obj = "capture", where, where
+        if category == "withdraw":
+            source = _source_place(tok)
+            if tok.lower_ in ("leave", "left", "leaves", "leaving"):
+                # "troops left X" (a place they held); "leaving the city without power" is no retreat
+                if not _is_place_tok(obj, sent_mentions) or subj is None or not _is_forces(subj) or any(
+                        t.lower_ in ("without", "behind", "for") or t.dep_ in ("oprd", "acomp", "xcomp", "ccomp")
+                        for t in tok.subtree if t.i > obj.i):
+                    return None
+                source = obj
+            place_obj = source
+        if not is_verb and category in ("capture", "recapture", "withdraw", "oust"):
+            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if poss is not None:
+                if _is_place_tok(poss, sent_mentions):
+                    place_obj = place_obj or poss  # "the city's capture"
+                elif poss.lower_ in ("his", "her") or poss.ent_type_ == "PERSON":
+                    return None  # "his seizure": a person taken, not a place
+                elif poss.lower_ in ("its", "their"):
+                    cc = self._possessor_country(tok, ctx)
+                    antecedent = self._previous_subject_place(tok) if cc is None else None
+                    if cc:
+                        subj, poss_cc = None, cc
+                    elif antecedent is not None:
+                        antecedent_place = antecedent  # "Lyman ... . Its recapture ..."
+                    else:
+                        subj = _antecedent(poss)
+                else:
+                    subj = poss  # "Russia's withdrawal", "the army's recapture of X"
+        if category in ("capture", "recapture") and not is_verb and _state_not_event(tok):
+            return None  # "ending eight months of occupation", "under occupation"
         if category == "take":
             # "took control of X", "taken X" (a place): otherwise not a territory event
             ctrl = next((c for c in tok.children if c.lower_ in ("control", "over", "hold")), None)
@@ -211,7 +306,7 @@ class EventExtractor:
             if not _is_place_tok(subj, sent_mentions):
                 return None
             category, obj = "capture", subj
-            subj = _fall_taker(tok)
+            subj = _fall_taker(tok)  # "X fell to US-backed forces": the proxy rule below applies to it
         if category in ("gather", "block"):
             # "residents gathered outside ...", "drivers blocked the highway": a crowd acting in public
             if not _is_crowd(subj if is_verb else (subj or _subject(clause))) or (
@@ -229,8 +324,8 @@ class EventExtractor:
             troops = obj if obj is not None and obj.lower_ in TROOP_WORDS else _troop_noun(tok)
             if troops is None:
                 return None
-        if category in ("capture", "recapture") and obj is not None and obj.like_num:
-            return None  # "took control of 12 of the 34 capitals": a statistic
+        if category in ("capture", "recapture") and obj is not None and (obj.like_num or obj.lower_ in AREA_UNITS):
+            return None  # "took control of 12 of the 34 capitals", "retook 2,000 square kilometres": a statistic
         if category == "capture" and obj is not None and obj.lower_ in ("weapons", "arms", "ammunition",
                                                                         "drugs", "explosives", "cache"):
             category = "defuse"
@@ -247,7 +342,9 @@ class EventExtractor:
         # --- status
         aux_words = {c.lower_ for c in list(tok.children) + list(clause.children) if c.dep_ in ("aux", "auxpass")}
         ancestors = [a.lower_ for a in tok.ancestors]
-        if aux_words & FUTURE or (not is_verb and set(ancestors[:2]) & PLAN_VERBS) or \
+        done_noun = not is_verb and category in DONE_WHEN_ANNOUNCED and any(c.dep_ == "poss" or c.lower_ == "the" for c in tok.children) and \
+            bool(set(ancestors[:2]) & REPORT_VERBS)  # "announced the city's capture": reported as done
+        if aux_words & FUTURE or (not is_verb and set(ancestors[:2]) & PLAN_VERBS and not done_noun) or \
                 (tok.dep_ == "xcomp" and tok.head.lower_ in PLAN_VERBS) or \
                 ("to" in aux_words and tok.head.lower_ in PLAN_VERBS):
             d.status = "planned"
@@ -283,6 +380,18 @@ class EventExtractor:
             agent = _prep_object(tok, ("by",))  # "an attack by Taliban militants"
         if agent is not None:
             d.actor1 = act.normalise(_phrase(agent), ctx, military_default=military) or d.actor1
+        if poss_cc:
+            d.actor1 = act.normalise("forces", ctx, military_default=True, country_hint=poss_cc)
+        actor_tok = agent if agent is not None else subj
+        if actor_tok is not None and not act.find_groups(_phrase(actor_tok)):
+            # "US-backed fighters": the backed group, never the backer's own army; and a side only
+            # described ("Kurdish forces") is never the group that held the place ("Isis's capital fell to ...")
+            against = set(act.find_groups(obj.doc[obj.left_edge.i: obj.right_edge.i + 1].text)) \
+                if obj is not None and category in ("capture", "recapture") else set()
+            if ousted is not None:
+                against |= set(act.find_groups(_phrase(ousted)))
+            if _is_proxy(actor_tok) or (d.actor1 in against):
+                d.actor1 = act.proxy_actor(ctx, exclude=against)
         if obj is not None and category != "deploy" and not _is_place_tok(obj, sent_mentions):
             d.actor2 = act.normalise(_phrase(obj), ctx, military_default=category in ("clash", "attack"))
         target = _prep_object(tok, ("with", "to", "against", "on")) if category not in ("deploy", "withdraw") else None
@@ -290,14 +399,36 @@ class EventExtractor:
             d.actor2 = act.normalise(_phrase(target), ctx)
         if d.actor1 is None and category in POLITICAL:
             d.actor1 = _first_actor_before(tok, sent, ctx, military)
+        if ousted is not None and d.actor2 is None:
+            d.actor2 = act.normalise(_phrase(ousted), ctx)
+        if ousted is not None and d.actor1 is not None and d.actor1 == d.actor2 and d.actor1 in ctx.groups:
+            d.actor1 = act.proxy_actor(ctx, exclude={d.actor2})  # "fighters drove the group out": another side
         if d.actor1 == d.actor2:
             d.actor2 = None
         # --- place: mentions in the trigger's clause first, then the sentence
-        d.place, d.place_direct = _pick_place(tok, obj, sent, sent_mentions, category)
+        d.place, d.place_direct = _pick_place(tok, place_obj if place_obj is not None else obj, sent,
+                                              sent_mentions, category)
+        if antecedent_place is not None:
+            d.place, d.place_direct = antecedent_place, True
+        ref = place_obj if place_obj is not None else obj
+        d.refers_back = ref is not None and ref.lower_ in PLACE_NOUNS
+        # "pulled out of Lyman" with Lyman unknown to the gazetteer: never put another place in its stead
+        d.unplaced_name = d.place is None and category in TERRITORIAL and ref is not None and ref.pos_ == "PROPN"
+        if category in ("capture", "recapture") and d.place is not None and obj is not None:
+            # "X, Y and Z had been freed": one change of control per place
+            for c in obj.conjuncts:
+                for m in sent_mentions:
+                    if c.left_edge.idx <= m.start <= c.right_edge.idx and not m.place.is_country and \
+                            m.place.geonameid != d.place.place.geonameid and m not in d.more_places:
+                        d.more_places.append(m)
         # --- date
         d.when = _date_for(tok, sent, published)
         if d.when is not None and d.when.tense == "history":
             return None
+        if d.when is None and category in ("capture", "recapture", "withdraw") and _background(tok, clause):
+            return None  # "which Russia had captured since ...": told as background, no date of its own
+        if _conditional(tok, sent):
+            return None  # "if confirmed, it would be the first city to fall"
         if d.when is not None and d.when.tense == "future" and d.status == "happened":
             d.status = "planned"
         # --- counts
@@ -329,6 +460,20 @@ class EventExtractor:
                 return None
         return None
 
+    def _previous_subject_place(self, tok):
+        """'Lyman had been held since May. Its recapture ...': the place the sentence before is about."""
+        doc = tok.doc
+        if tok.sent.start == 0:
+            return None
+        prev = doc[tok.sent.start - 1].sent
+        subjects = [t for t in prev if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
+        for m in getattr(self, "_all_mentions", []):
+            if m.place is None or m.place.is_country or not (prev.start_char <= m.start < prev.end_char):
+                continue
+            if any(t.left_edge.idx <= m.start <= t.idx for t in subjects):
+                return m
+        return None
+
     def _capitals(self, sent, ctx) -> list[PlaceMention]:
         """'the Afghan capital' / 'the capital' name the capital city of a country."""
         out = []
@@ -350,8 +495,10 @@ class EventExtractor:
 
     def _noun_is_event(self, tok, sent, sent_mentions) -> bool:
         """A noun trigger counts when something anchors it: an actor, a place, a date or a count."""
-        if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") for c in tok.children):
-            return False  # "The clashes have ..." refers back; it reports nothing new
+        if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") for c in tok.children) \
+                and not (not self._events_before and (tok.head.lower_ in HAPPEN_VERBS or (
+                    tok.dep_ == "nsubjpass" and tok.head.lower_ in LIGHT_VERBS))):
+            return False  # "The clashes have ..." refers back; "the attack took place at 2100" reports it
         if _after_light_verb(tok):
             return True  # "staged a protest": reported as done by someone
         if tok.dep_ == "compound":
@@ -423,10 +570,15 @@ class EventExtractor:
         A political act (an offer, a call, a deployment) looks only next to its own sentences:
         a town in one of them or in the sentence after, then in the sentence before, then a country."""
         for d in drafts:
-            if d.place is not None:
+            if d.place is not None or d.unplaced_name:
                 continue
             a = para_starts[d.para]
             b = para_starts[d.para + 1] if d.para + 1 < len(para_starts) else len(text)
+            if d.category in TAKEN:
+                # a change of control needs its own place: "the town" points back to one named before
+                if d.refers_back:
+                    d.place = _nearest_place(mentions, a, d.trigger.idx, d.trigger.idx, countries=False)
+                continue
             if d.category not in POLITICAL:
                 d.place = _nearest_place(mentions, a, b, d.trigger.idx, countries=True)
                 continue
@@ -448,6 +600,12 @@ class EventExtractor:
     # ---- final object ------------------------------------------------------------
     def _finish(self, d: _Draft, article: Article, ctx) -> Event:
         published = article.published
+        if d.category == "recapture" and not d.actor1 and d.place is not None and d.place.place.country_code:
+            # "X has been retaken / freed" with no one named: ACLED's government regaining its ground
+            home = self._country_name(d.place.place.country_code)
+            if home:
+                d.actor1 = act.normalise("forces", ctx, military_default=True, country_hint=d.place.place.country_code)
+                d.notes.append("retaken by the state, no side named")
         if d.sub_event_type == "Government regains territory" and d.actor1:
             # a state retaking its own ground regains it; a foreign state's forces overtake it (ACLED)
             cc = d.place.place.country_code if d.place else ctx.country
@@ -628,6 +786,7 @@ for _category, (_verbs, _) in TRIGGERS.items():
             _VERB_LOOKUP.setdefault(_form, _category)
 
 MONTH_WORDS = {"march", "may"}
+HAPPEN_VERBS = {"occurred", "occurs", "happened", "happens", "took", "takes", "unfolded", "erupted", "broke"}
 # Verbs that report an event by its noun: "staged a protest", "held a rally", "carried out an attack".
 LIGHT_VERBS = {"stage", "staged", "stages", "staging", "hold", "held", "holds", "holding", "organise",
                "organised", "organize", "organized", "organising", "organizing", "launch", "launched",
@@ -794,9 +953,20 @@ def _subject(tok):
             return _subject(tok.head)
     if tok.dep_ == "relcl":
         return tok.head
+    if _participial(tok):
+        return _subject(tok.head)  # "..., completing the takeover": the main clause's subject
     if tok.dep_ == "acl" and tok.tag_ == "VBG":
+        if tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head  # "a video of soldiers fixing a flag": the noun does it
         return _subject(tok.head) if tok.head.pos_ in ("VERB", "AUX") else None
     return None
+
+
+def _participial(tok) -> bool:
+    """'..., completing its capture of X' / 'ending ...': an -ing clause with no subject or
+    conjunction of its own, which tells more of the main clause's event."""
+    return tok.dep_ == "advcl" and tok.tag_ == "VBG" and not any(
+        c.dep_ in ("mark", "nsubj", "nsubjpass") for c in tok.children) and tok.head.pos_ in ("VERB", "AUX")
 
 
 def _agent(tok):
@@ -898,20 +1068,146 @@ def _troop_noun(tok):
     return None
 
 
+def _source_place(tok):
+    """The place a side leaves: 'withdrew from X', 'pulled out of X', 'driven out of X'."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None:
+                return g
+        if c.lower_ == "out" and c.dep_ in ("prt", "prep", "advmod"):
+            inner = _prep_object(c, ("of",))
+            if inner is not None:
+                return inner
+        if c.dep_ == "prep" and c.lower_ == "of" and tok.i > 0 and tok.doc[c.i - 1].lower_ == "out":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None:
+                return g
+    return None
+
+
+PROXY_WORDS = {"backed", "supported", "sponsored", "funded", "allied", "aligned"}
+
+
+def _is_proxy(tok) -> bool:
+    """'US-backed forces', 'fighters backed by Iran', 'Turkish-backed rebels'."""
+    for c in tok.children:
+        if c.dep_ in ("amod", "acl", "compound") and (c.lower_ in PROXY_WORDS or c.lower_.endswith(
+                tuple("-" + w for w in PROXY_WORDS))):
+            return True
+    return bool(act.PROXY.search(tok.doc[tok.left_edge.i: tok.i + 1].text))
+
+
+def _state_not_event(tok) -> bool:
+    """A territory noun naming a state of affairs: 'eight months of occupation', 'ending the occupation',
+    'under occupation', 'during the occupation'."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in ("of", "under", "during", "throughout") and (
+            head.lower_ != "of" or head.head.lower_ in ("months", "years", "weeks", "days", "decades", "end")):
+        return True
+    return tok.dep_ == "dobj" and head.lower_ in ("end", "ending", "ended", "ends")
+
+
+def _background(tok, clause) -> bool:
+    """A territory event told as background: in the past perfect outside reported speech, in a
+    relative clause, or with 'since' / 'ago' / 'earlier' and no date of its own; a noun that dates
+    another event ('after the town's fall')."""
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("after", "since", "before", "following", "until"):
+        return True
+    verb = tok if tok.pos_ in ("VERB", "AUX") else clause
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    reported = any(a.lower_ in SAY_VERBS or a.lower_ in CLAIM_VERBS or a.lower_ in CONFIRM_VERBS
+                   or a.lower_ in DENY_VERBS for a in verb.ancestors)
+    words = {c.lower_ for c in verb.children if c.dep_ in ("advmod", "mark", "prep", "npadvmod")}
+    if words & BACKGROUND_WORDS:
+        return True
+    if "had" in aux and not reported:
+        return True
+    if verb.dep_ == "relcl" and "had" in aux:
+        return True
+    # "... had held out for weeks after the rest of the city was overrun"
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("after", "since", "before", "once", "when")
+                                    for c in verb.children):
+        return "had" in {c.lower_ for c in verb.head.children if c.dep_ == "aux"}
+    return False
+
+
+def _conditional(tok, sent) -> bool:
+    """'If confirmed, it would be the first city to fall': a hypothetical under would/could."""
+    if not any(t.dep_ == "mark" and t.lower_ in ("if", "unless") for t in sent):
+        return False
+    for a in [tok, *tok.ancestors]:
+        if any(c.dep_ == "aux" and c.lower_ in HEDGE for c in a.children):
+            return True
+    return False
+
+
+def _not_where(m, doc) -> bool:
+    """A mention that names who acted ('Moscow said', 'Moscow's forces') or a reference point
+    ('north-west of Kyiv', 'off the coast of X'): not where an event took place."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    if t.dep_ == "poss":
+        return True
+    if t.dep_ == "nsubj" and t.head.lower_ not in BE_FORMS and (
+            t.head.lower_ in SAY_VERBS or any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in t.head.children)):
+        return True  # "Moscow was not obstructing the talks", "Kyiv said": who acts, not where
+    return _ref_point(m, doc)
+
+
+def _ref_point(m, doc) -> bool:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    while t.dep_ == "compound" and t.head.lower_ in PLACE_NOUNS | {"oblast", "governorate", "state", "county"}:
+        t = t.head  # "off the coast of Odesa region"
+    return t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head.lower_ in DIRECTION_WORDS
+
+
+def _modifier(m, doc) -> bool:
+    """'the Zaporizhzhia nuclear plant': a place naming another thing, not the place itself."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.pos_ == "NOUN"
+
+
+DESTINATION_PREPS = {"across", "to", "towards", "toward", "into", "behind", "beyond", "over", "onto"}
+
+
 def _pick_place(tok, obj, sent, mentions, category):
+    if not mentions:
+        return None, False
+    doc = sent.doc
+    mentions = [m for m in mentions if not (m.place.is_country is False and _ref_point(m, doc))]
+    if category == "withdraw":
+        # "pulled back across the river": where they went is not what they left
+        dest = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in DESTINATION_PREPS for t in c.subtree]
+        far = {t.idx for t in dest}
+        mentions = [m for m in mentions if m.start not in far]
     if not mentions:
         return None, False
     non_country = [m for m in mentions if not m.place.is_country]
     if obj is not None:
-        for m in mentions:
-            if obj.left_edge.idx <= m.start <= obj.right_edge.idx:
-                if not m.place.is_country or not non_country:
-                    return m, True
+        aside = {t.idx for c in obj.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        in_obj = [m for m in mentions if obj.left_edge.idx <= m.start <= obj.right_edge.idx
+                  and (not m.place.is_country or not non_country) and m.start not in aside]
+        if in_obj:
+            return sorted(in_obj, key=lambda m: (_modifier(m, doc), m.start))[0], True
     head = tok if tok.pos_ != "NOUN" else tok.head
+    if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") and category in TERRITORIAL:
+        # "Its recapture opens the way towards X": the predicate tells something else about it
+        own = {t.idx for t in tok.subtree}
+        inside = [m for m in non_country if m.start in own]
+        return (inside[0], True) if inside else (None, False)
     sub = _clause_tokens(head, keep=("advcl", "xcomp", "acl") if category == "deploy" else ())
     starts = {t.idx for t in sub if not t.is_punct}
     inside = [m for m in non_country if m.start in starts]
-    pool = inside or ([] if category in ("deploy", "request", "offer", "reject") else non_country)
+    pool = inside or ([] if category in ("deploy", "request", "offer", "reject") else
+                      [m for m in non_country if not _not_where(m, doc)])
+    if not inside and category in TERRITORIAL and obj is not None and obj.lower_ in PLACE_NOUNS:
+        pool = [m for m in pool if m.start < obj.idx]  # "the town" points back, never forward
     if pool:
         best = min(pool, key=lambda m: abs(m.start - tok.idx))
         return best, True
@@ -969,11 +1265,16 @@ def _mention_is_subject(m, sent) -> bool:
     return False
 
 
+DURATION = re.compile(r"^(?:for\s+)?(?:nearly|about|almost|around|some|more than|over|at least|up to|the)?\s*"
+                      r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+                      r"a few|few|many)?\s*(?:\w+-)?(?:hours?|days?|weeks?|months?|years?|decades?)(?:-long)?$", re.I)
+
+
 def _date_for(tok, sent, published):
     best, best_dist = None, None
     chain = [tok]
     t = tok
-    while t.head.i != t.i and t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") and not (
+    while t.head.i != t.i and (t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") or _participial(t)) and not (
             t.dep_ == "conj" and not (t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))):
         t = t.head  # "In 2003 militias attacked X and burned Y": coordinated verbs share the date
         chain.append(t)
@@ -984,6 +1285,8 @@ def _date_for(tok, sent, published):
             continue
         if not _attached_to(ent.root, own, tok):
             continue
+        if DURATION.match(ent.text.strip()):
+            continue  # "a siege of nearly three months", "for weeks": how long, not when
         when = resolve(ent.text, published)
         if when is None:
             continue
@@ -1150,14 +1453,26 @@ def _person_class(noun) -> set[str]:
     return set()
 
 
+WEAPON_NOUNS = {"missile", "missiles", "drone", "drones", "rocket", "rockets", "shell", "shells", "bomb", "bombs",
+                "aircraft", "plane", "planes", "jet", "jets", "helicopter", "helicopters", "tank", "tanks",
+                "vehicle", "vehicles", "warplane", "warplanes", "projectile", "projectiles", "mortar", "mortars",
+                "munitions", "uavs", "uav", "weapons", "guns", "boats", "ships", "warships"}
+
+
 def _kind_of(noun, num, category) -> str | None:
-    """What a number counts: from its noun and the verb governing it."""
+    """What a number counts: from its noun and the verb governing it. Weapons and vehicles are not
+    people: '43 of the missiles were shot down' counts no one killed."""
+    counted = _prep_object(noun, ("of",)) if noun.like_num else None
+    if noun.lower_ in WEAPON_NOUNS or (counted is not None and counted.lower_ in WEAPON_NOUNS):
+        return None
     words = [noun.lower_] + [c.lower_ for c in noun.children] + [noun.head.lower_]
     verb = noun.head
     hops = 0
     while verb.pos_ not in ("VERB",) and verb.head.i != verb.i and hops < 3:
         verb = verb.head
         hops += 1
+    if any(c.lower_ == "down" and c.dep_ in ("prt", "advmod") for c in verb.children):
+        return None  # "shot down": aircraft and missiles, not people
     words.append(verb.lower_)
     words += [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod")]
     for w in words:
@@ -1252,6 +1567,12 @@ VIOLENT_PRIORITY = ["Non-state actor overtakes territory", "Government regains t
                     "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
                     "Excessive force against protesters", "Sexual violence", "Abduction/forced disappearance",
                     "Attack", "Armed clash", "Looting/property destruction"]
+LEAD_STEP, LEAD_SPAN = 0.02, 5  # confidence lost per later reporting sentence, up to 5 sentences
+TERRITORIAL = {"capture", "recapture", "withdraw"}
+TAKEN = {"capture", "recapture"}  # a change of control needs a place of its own (or one "the town" points back to)
+# "announced the capture of X" reports a done event; "announced the deployment / withdrawal" a plan
+DONE_WHEN_ANNOUNCED = {"capture", "recapture", "clash", "attack", "kill", "airstrike", "shelling", "ied",
+                       "suicide", "grenade", "chemical", "abduct", "arrest", "destroy", "release"}
 POLITICAL = {"deploy", "request", "offer", "reject", "threaten", "talks", "sanction", "accuse", "aid"}
 
 

@@ -6,8 +6,10 @@ package name or a path to a model directory. Nothing is ever downloaded.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
+import re
 
 from .errors import ModelError
 
@@ -44,16 +46,70 @@ def load(name: str | None = None):
     return nlp
 
 
+SHORT_LINE = 45  # characters: a line shorter than this is a heading, a byline or page chrome
+WRAP_RATIO = 0.7  # lines of a hard-wrapped paragraph (all but its last) are at least this share of the longest
+BULLET = ("-", "*", "•", "–", "—", "·", ">", "#")
+_BLANK = re.compile(r"\n[ \t\r\u00a0]*\n")
+
+
 def _blank_line_breaks(doc):
-    """Start a sentence after every line break: headlines, sub-headings and page
-    chrome sit on their own lines and must never glue onto a neighbouring sentence."""
-    for i, tok in enumerate(doc[:-1]):
-        if tok.is_space and "\n" in tok.text:
-            doc[i + 1].is_sent_start = True
-        elif "\n" in tok.whitespace_ and False:
-            pass
-    for i in range(1, len(doc)):
-        prev = doc[i - 1]
-        if not prev.is_space and "\n" in doc.text[prev.idx + len(prev.text): doc[i].idx]:
-            doc[i].is_sent_start = True
+    """Sentence starts at line breaks that end a block, not at every line break.
+
+    A blank line always ends one. Inside a hard-wrapped paragraph (plain-text wires, MUC
+    messages: a block whose lines but the last are all about as long as its longest) a line
+    break is only wrapping, and the parser decides where sentences end, unless the next line
+    starts like a new block (indented, a bullet). In any other block (a headline, a byline,
+    "Leave a Reply" and "Related posts" chrome, a list of links) every line stands alone, so
+    none of it glues onto a neighbouring sentence."""
+    text = doc.text
+    wrapped: dict = {"_ends": [m.end() for m in _BLANK.finditer(text)]}
+    prev_end = None  # end offset of the previous non-space token
+    for tok in doc:
+        if tok.is_space:
+            continue
+        if prev_end is not None:
+            gap = text[prev_end: tok.idx]
+            if "\n" in gap and _block_break(text, prev_end, tok.idx, gap, wrapped):
+                tok.is_sent_start = True
+            elif tok.is_upper and _in_wrapped(text, tok.idx, wrapped):
+                # ALL-CAPS wires confuse the parser's sentence ends: inside a wrapped block a
+                # sentence ends only after a full stop, a question or an exclamation mark
+                prev = doc[tok.i - 1] if not doc[tok.i - 1].is_space else doc[tok.i - 2]
+                tok.is_sent_start = prev.text in (".", "!", "?")
+        prev_end = tok.idx + len(tok.text)
     return doc
+
+
+def _in_wrapped(text: str, idx: int, wrapped: dict) -> bool:
+    ends = wrapped["_ends"]
+    k = bisect.bisect_right(ends, idx) - 1
+    block_start = ends[k] if k >= 0 else 0
+    if block_start not in wrapped:
+        _measure(text, block_start, wrapped)
+    return wrapped[block_start]
+
+
+def _measure(text: str, block_start: int, wrapped: dict) -> None:
+    nxt = _BLANK.search(text, block_start)
+    block = text[block_start: nxt.start() if nxt else len(text)]
+    lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+    longest = max((len(ln) for ln in lines), default=0)
+    wrapped[block_start] = len(lines) >= 2 and longest >= SHORT_LINE and all(
+        len(ln) >= WRAP_RATIO * longest for ln in lines[:-1])
+
+
+def _block_break(text: str, prev_end: int, start: int, gap: str, wrapped: dict) -> bool:
+    if _BLANK.search(gap):
+        return True  # a blank line
+    if text[start: start + 1] in BULLET:
+        return True
+    after_nl = gap[gap.rfind("\n") + 1:]
+    if len(after_nl.replace("\t", "    ")) >= 2:
+        return True  # an indented line opens a new paragraph
+    line_start = text.rfind("\n", 0, prev_end) + 1
+    ends = wrapped["_ends"]
+    k = bisect.bisect_right(ends, line_start) - 1
+    block_start = ends[k] if k >= 0 else 0
+    if block_start not in wrapped:
+        _measure(text, block_start, wrapped)
+    return not wrapped[block_start]

@@ -67,7 +67,7 @@ IRREGULAR = {
     "rid": ["rids"], "overthrow": ["overthrew", "overthrown"], "steal": ["stole", "stolen"],
     "burn": ["burnt", "burned", "burns", "burning"], "spread": ["spreads"],
     "storm": ["stormed", "storms", "storming"], "free": ["freed", "frees", "freeing"],
-    "lay": ["laid"], "repel": ["repelled", "repels", "repelling"], "expel": ["expelled", "expels", "expelling"],
+    "lay": ["laid"], "leave": ["left", "leaves", "leaving"], "hang": ["hung", "hangs", "hanging"], "repel": ["repelled", "repels", "repelling"], "expel": ["expelled", "expels", "expelling"],
     "patrol": ["patrolled", "patrols", "patrolling"], "fight": ["fought", "fights", "fighting"], "seize": ["seized", "seizes", "seizing"],
 }
 
@@ -105,7 +105,11 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                   ["recapture", "liberation"]),
     "take": (["take", "enter"], []),  # needs "control" or a place object
     "fall": (["fall"], []),  # place subject: "X fell to / under ..."
-    "withdraw": (["withdraw", "retreat", "pull", "abandon"],
+    # "raised the flag over X": taking control (the flag must be the object: checked by the rules)
+    "flag": (["raise", "hoist", "plant", "unfurl", "hang", "fix"], []),
+    # "X-backed forces drove the militants out of X", "ousted the group from X": taking X
+    "oust": (["oust", "expel", "drive", "push", "clear", "rid"], ["ouster", "ousting", "expulsion"]),
+    "withdraw": (["withdraw", "retreat", "pull", "abandon", "leave"],
                  ["withdrawal", "retreat", "pullout", "exit"]),
     "surround": (["surround", "encircle", "besiege", "blockade"], ["siege", "encirclement", "blockade"]),
     # violence
@@ -175,11 +179,14 @@ PHRASAL = {"call": {"for", "on"}, "pull": {"out", "back"}, "round": {"up"}, "set
 MILITARY_NOUNS = {"troops", "soldiers", "forces", "army", "military", "marines", "paratroopers",
                   "personnel", "servicemen", "commandos", "units", "battalion", "battalions",
                   "brigade", "brigades", "contingent", "sailors", "airmen", "warships", "jets"}
+# Units of area: "retook 2,000 square kilometres" is a running total, not one place changing hands.
+AREA_UNITS = {"kilometres", "kilometers", "km", "miles", "hectares", "acres", "square", "sq", "km2"}
 PLACE_NOUNS = {"city", "town", "village", "capital", "prison", "jail", "base", "airport", "district",
                "province", "region", "border", "crossing", "port", "bridge", "headquarters",
                "outpost", "checkpoint", "hill", "airbase", "garrison", "compound", "neighbourhood",
                "neighborhood", "suburb", "territory", "stronghold", "island", "dam", "mine",
-               "oilfield", "centre", "center", "settlement", "camp", "valley"}
+               "oilfield", "centre", "center", "settlement", "camp", "valley", "prefecture", "municipality",
+               "enclave", "pocket"}
 
 
 def build_index() -> dict[str, tuple[str, str]]:

@@ -1,0 +1,56 @@
+"""Line breaks: a hard-wrapped paragraph is one text; headings and chrome lines stand alone.
+
+Texts written for this test. Run through the real pipeline (spaCy + gazetteer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep.model import Article
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = dt.date(2023, 3, 9)  # a Thursday
+
+
+@pytest.fixture(scope="module")
+def sents(pipeline):
+    def go(text: str) -> list[str]:
+        return [s.text.strip() for s in pipeline.nlp(text).sents]
+    return go
+
+
+def test_wrapped_paragraph_sentence_spans_its_line_breaks(sents):
+    text = ("Government troops clashed with rebel fighters near the northern town of\n"
+            "Bossangoa on Tuesday, killing at least six of them, a military spokesman told\n"
+            "reporters in the capital on Wednesday evening.\n")
+    [only] = sents(text)
+    assert only.startswith("Government troops") and only.endswith("evening.")
+
+
+def test_headings_and_chrome_lines_stay_apart(sents):
+    text = ("Clashes near Bossangoa\n\nBy a staff reporter\nLeave a Reply\nRelated posts\n"
+            "Government troops clashed with rebel fighters near Bossangoa on Tuesday, officials said.\n")
+    out = sents(text)
+    assert "Clashes near Bossangoa" in out
+    assert not any("Leave a Reply" in s and "Government troops" in s for s in out)
+    assert any(s.startswith("Government troops") for s in out)
+
+
+def test_all_caps_wire_sentence_is_not_cut_mid_line(sents):
+    text = ("   BANGUI, 7 MAR 23 -- GOVERNMENT TROOPS CLASHED WITH REBEL FIGHTERS NEAR THE\n"
+            "NORTHERN TOWN OF BOSSANGOA YESTERDAY, KILLING SIX OF THEM, A MILITARY\n"
+            "SPOKESMAN SAID.  THE ARMY ADDED THAT TWO SOLDIERS WERE WOUNDED IN THE\n"
+            "FIGHTING.\n")
+    out = sents(text)
+    assert any(s.endswith("SPOKESMAN SAID.") and "BOSSANGOA YESTERDAY" in s for s in out)
+    assert any(s.startswith("THE ARMY ADDED") and s.endswith("FIGHTING.") for s in out)
+
+
+def test_the_attack_took_place_reports_an_event_when_none_came_before(pipeline):
+    text = "The attack took place on Tuesday night at a market in Bossangoa, police said."
+    events = pipeline.process(Article(text=text, published=PUBLISHED)).to_dict()["events"]
+    assert [e["date"] for e in events if e["event_type"]] == ["2023-03-07"]
