@@ -1,0 +1,148 @@
+"""Which ACLED sub-event type a trigger is, given its actors, victims and the sentences around it."""
+
+from __future__ import annotations
+
+import re
+
+from .. import actors as act
+from .counts import _person_class, _victim_classes
+from .draft import _Draft
+from .lexicon import (
+    CROWD_WORDS,
+    INTERVENE_NOUNS,
+    INTERVENE_VERBS,
+    KIND_OF_WORD,
+    LETHAL,
+    MOB_WORDS,
+    RIOT_WORDS,
+    STRIKE_CUES,
+)
+from .syntax import _after_light_verb, _agent, _clause_head, _crowd_head, _prep_object, _subject
+
+
+def _is_crowd(subj, strict: bool = False) -> bool:
+    """Ordinary people (not a state force or an armed group) as the subject of a verb.
+    ``strict``: named organisations do not count (a party or union may be an armed group's front)."""
+    head = _crowd_head(subj)
+    if head is None:
+        return False
+    if _is_forces(head) or act.group_name(head.text):
+        return False
+    low = head.lower_
+    from ..actors import CIVILIANS, PROTESTERS, RIOTERS
+    if low in CROWD_WORDS or low in CIVILIANS or low in PROTESTERS or low in RIOTERS or low in MOB_WORDS:
+        return not (strict and low in ("members", "member", "group", "groups", "union", "unions"))
+    if strict:
+        return head.ent_type_ == "NORP" and head.tag_ == "NNPS" or head.lower_.endswith("ians") and head.ent_type_ == "NORP"
+    return head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "NORP")
+
+
+def _protest_kind(sentences) -> str:
+    """ACLED's protest sub-types from what the crowd and the forces did (the codebook's order:
+    a violent crowd makes a violent demonstration; lethal force on a peaceful one is excessive force;
+    any other intervention makes a protest with intervention)."""
+    low = " ".join(s.text.lower() for s in sentences)
+    if any(w in low for w in RIOT_WORDS):
+        return "Violent demonstration"
+    killed = any(_victim_classes(s) & {"protesters", "civilians"} and any(
+        KIND_OF_WORD.get(t.lower_) == "killed" for t in s) for s in sentences)
+    if killed or any(w in low for w in LETHAL):
+        return "Excessive force against protesters"
+    if any(w in low for w in INTERVENE_NOUNS):
+        return "Protest with intervention"
+    for s in sentences:
+        for tok in s:
+            if tok.lower_ not in INTERVENE_VERBS:
+                continue
+            subj = _subject(tok)
+            agent = _agent(tok)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+            by_forces = (subj is not None and _is_forces(subj) and not passive) or (agent is not None and _is_forces(agent))
+            on_crowd = passive and any(_is_crowd(c) or _person_class(c) & {"protesters"} for c in tok.children
+                                       if c.dep_ == "nsubjpass")
+            if by_forces or on_crowd:
+                return "Protest with intervention"
+    return "Peaceful protest"
+
+
+def _is_forces(tok) -> bool:
+    from ..actors import GUNMEN, INSURGENTS, MILITARY, POLICE
+    words = {t.lower_ for t in tok.subtree} if tok is not None else set()
+    return bool(words & (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"})
+
+
+def _labour_strike(tok) -> bool:
+    """'a general strike', 'workers went on strike', 'teachers staged a strike': a protest, not a missile."""
+    doc = tok.doc
+    left = [t.lower_ for t in doc[max(tok.sent.start, tok.i - 3): tok.i]]
+    if "on" in left[-1:] or set(left) & STRIKE_CUES or _after_light_verb(tok):
+        return True
+    subj = _subject(_clause_head(tok))
+    return subj is not None and _is_crowd(subj)
+
+
+def _sub_type(d: _Draft, tok, sent) -> str | None:
+    c = d.category
+    low = sent.text.lower()
+    state = d.actor1 or ""
+    is_state = state.startswith(("Military Forces", "Police Forces", "Government"))
+    if c == "capture":
+        if is_state:
+            return "Government regains territory"  # refined in _finish once the place is known
+        return "Non-state actor overtakes territory"
+    if c == "recapture":
+        return "Government regains territory" if is_state or not state else "Non-state actor overtakes territory"
+    if c == "withdraw":
+        if _prep_object(tok, ("from",)) is not None and d.place is not None and not d.place.place.is_country:
+            return "Non-violent transfer of territory"
+        return None
+    protest_context = bool(re.search(r"\b(protest|demonstrat|rally|rallies|marchers|sit-in)", low))
+    if c in ("clash", "attack", "kill") and d.crowd_actor:
+        # ACLED: a crowd's violence is a riot, in a demonstration or not (mob violence)
+        return "Violent demonstration" if protest_context else "Mob violence"
+    if c in ("clash",):
+        if protest_context:
+            return "Violent demonstration"
+        return "Armed clash"
+    if c in ("attack", "kill"):
+        victims = (d.actor2 or "")
+        hit = _victim_classes(sent)
+        if (hit & {"protesters"} or victims.startswith("Protesters")) and not hit & {"forces"}:
+            return "Excessive force against protesters"
+        if hit & {"forces"} or victims.startswith(("Military", "Police")):
+            pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
+        elif victims.startswith("Civilians") or hit & {"civilians"} or ("civilian" in low and not hit):
+            return "Attack"
+        if any(w in low for w in ("suicide bomb", "suicide attack")):
+            return "Suicide bomb"
+        if any(w in low for w in ("airstrike", "air strike", "drone", "warplane", "jets")):
+            return "Air/drone strike"
+        if any(w in low for w in ("shell", "artillery", "missile", "rocket", "mortar")):
+            return "Shelling/artillery/missile attack"
+        if any(w in low for w in ("roadside bomb", "ied", "landmine", "explosive device", "car bomb")):
+            return "Remote explosive/landmine/IED"
+        if victims.startswith(("Military", "Police")) or d.actor2 or hit & {"forces"}:
+            return "Armed clash"
+        if d.counts.get("killed") and not victims:
+            return "Attack"
+        return "Armed clash" if c == "attack" else "Attack"
+    direct = {"airstrike": "Air/drone strike", "shelling": "Shelling/artillery/missile attack",
+              "ied": "Remote explosive/landmine/IED", "suicide": "Suicide bomb", "grenade": "Grenade",
+              "chemical": "Chemical weapon", "abduct": "Abduction/forced disappearance",
+              "sexual": "Sexual violence", "arrest": "Arrests", "defuse": "Disrupted weapons use",
+              "destroy": "Looting/property destruction"}
+    if c in direct:
+        return direct[c]
+    if c == "protest":
+        return _protest_kind([sent])
+    if c == "riot":
+        return "Mob violence" if "mob" in low or "lynch" in low else "Violent demonstration"
+    if c == "agreement":
+        return "Agreement" if d.status == "happened" and any(
+            w in low for w in ("signed", "agreed", "reached", "struck", "brokered", "concluded")) else None
+    if c == "release":
+        return "Other" if d.counts.get("released") else None
+    if c == "base":
+        return "Headquarters or base established" if tok.lower_ in ("base", "headquarters", "outpost") or any(
+            w in low for w in (" base", "headquarters", "outpost")) else None
+    return None

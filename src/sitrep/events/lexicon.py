@@ -1,0 +1,272 @@
+"""The words the event rules look for: status, claim, report and place words, chrome patterns."""
+
+from __future__ import annotations
+
+import re
+
+from ..taxonomy import MILITARY_NOUNS, TRIGGERS, inflect
+
+CHROME = re.compile(
+    r"(?<![\w-])(comment|comments|reply|subscribe|newsletter|cookie|cookies|sign up|log in|login|share this|"
+    r"all rights reserved|advertisement|click here|read more|related|recent articles|follow us|"
+    r"privacy policy|terms of use|email address|your name|posted in|tags?:|photo:|image:)(?![\w-])", re.I)
+
+
+TERMINAL = tuple('.!?"”’)»')
+
+
+WRAP_WIDTH = 45  # characters: the shortest line of a hard-wrapped paragraph but its last
+
+
+NEG = {"not", "n't", "never", "no"}
+
+
+HEDGE = {"may", "might", "could", "would", "should"}
+
+
+FUTURE = {"will", "'ll", "shall", "wo"}
+
+
+PLAN_VERBS = {"plan", "plans", "planned", "planning", "prepare", "prepares", "preparing", "prepared",
+              "intend", "intends", "intended", "announce", "announced", "announces", "order",
+              "ordered", "orders", "approve", "approved", "approves", "decide", "decided", "agree",
+              "agreed", "expect", "expected", "set", "aim", "aims", "scheduled", "propose", "proposed"}
+
+
+THREAT_VERBS = {"threaten", "threatened", "threatens", "threatening", "vow", "vowed", "vows",
+                "warn", "warned", "warns", "pledge", "pledged", "promise", "promised"}
+
+
+ATTEMPT_VERBS = {"try", "tried", "tries", "trying", "attempt", "attempted", "attempts", "attempting",
+                 "foil", "foiled", "thwart", "thwarted", "repel", "repelled", "repulsed", "fail", "failed"}
+
+
+CLAIM_VERBS = {"claim", "claimed", "claims", "claiming", "boast", "boasted"}
+
+
+DENY_VERBS = {"deny", "denied", "denies", "denying", "reject", "rejected", "dismiss", "dismissed", "refute",
+              "refuted"}
+
+
+CONFIRM_VERBS = {"confirm", "confirmed", "confirms", "confirming", "acknowledge", "acknowledged",
+                 "verified", "verify"}
+
+
+SAY_VERBS = {"say", "said", "says", "told", "tell", "tells", "report", "reported", "reports",
+             "state", "stated", "announce", "announced", "insist", "insisted", "insisting", "add",
+             "added", "explain", "explained", "according"}
+
+
+EVENT_NOUNS = {"capture", "attack", "killing", "deaths", "death", "seizure", "fall", "takeover",
+               "claim", "claims", "strike", "raid", "report", "reports", "withdrawal", "control"}
+
+
+KIND_OF_WORD = {
+    "killed": "killed", "kill": "killed", "killing": "killed", "dead": "killed", "died": "killed",
+    "deaths": "killed", "death": "killed", "bodies": "killed", "lives": "killed", "fatalities": "killed",
+    "executed": "killed", "slain": "killed", "shot": "killed", "massacred": "killed", "perished": "killed",
+    "injured": "injured", "wounded": "injured", "hurt": "injured", "injuring": "injured", "wounding": "injured",
+    "arrested": "arrested", "detained": "arrested", "arrests": "arrested", "detaining": "arrested",
+    "arresting": "arrested", "rounded": "arrested",
+    "released": "released", "releasing": "released", "freed": "released", "freeing": "released",
+    "fled": "displaced", "displaced": "displaced", "flee": "displaced", "fleeing": "displaced",
+    "refugees": "displaced", "evacuated": "displaced", "homeless": "displaced",
+    "kidnapped": "abducted", "abducted": "abducted", "hostages": "abducted", "missing": "missing",
+    "captured": "captured", "surrendered": "captured",
+}
+
+
+TROOP_WORDS = MILITARY_NOUNS | {"soldier", "troop", "fighters"}
+
+
+RELEASED_THINGS = {"video", "videos", "statement", "statements", "report", "footage", "images", "photos",
+                   "photographs", "pictures", "figures", "data", "details", "names", "list", "recording",
+                   "recordings", "audio", "documents", "document", "results", "findings", "transcript", "letter",
+                   "funds", "budget", "version", "album", "film", "book", "plan", "guidelines", "toll"}
+
+
+FLAG_PREPS = {"in", "over", "on", "at", "above", "atop", "to"}  # "fixed a flag to a sign at the town's entrance"
+
+
+FLAG_WORDS = {"flag", "flags", "banner", "banners", "standard"}
+
+
+# Verbs that report a done event by its noun ("announced the capture of X", "confirmed the city's fall").
+REPORT_VERBS = {"announce", "announced", "announces", "announcing", "confirm", "confirmed", "confirms",
+                "report", "reported", "reports", "celebrate", "celebrated", "mark", "marked", "hail", "hailed"}
+
+
+# "north-west of X", "off the coast of X": X is a reference point, not where it happened.
+DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                   "north-east", "north-west", "south-east", "south-west", "coast", "kilometres", "kilometers",
+                   "km", "miles", "mile", "kilometre", "kilometer"}
+
+
+BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "remain", "remained", "remains", "lie", "lies", "lay"}
+
+
+BACKGROUND_WORDS = {"since", "ago", "earlier", "previously"}
+
+
+RESPONSIBILITY = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|admit(?:ted|s|ting)?|assum(?:ed|es|ing)|accept(?:ed|s|ing)?|t(?:ook|akes?|aking))"
+    r"\s+(?:full\s+|the\s+|sole\s+)?(?:responsibility|credit|authorship)\b"
+    r"|\bclaims?\s+of\s+responsibility\b|\bresponsibility\s+(?:was|has\s+been|had\s+been)\s+claimed\b", re.I)
+
+
+NEG_BEFORE = re.compile(r"\b(?:no|not|nobody|none|yet\s+to|n't|never)\b[^.]*$", re.I)
+
+
+HYPOTHETICAL_HEADS = {"threat", "threats", "risk", "fear", "fears", "danger", "possibility", "prospect",
+                      "aftermath", "wake", "anniversary", "memory", "memories", "history", "plan", "plans",
+                      "idea", "talk", "talks", "rumours", "rumors", "warning", "warnings", "preparation"}
+
+
+def _noun_lookup():
+    from ..taxonomy import TRIGGERS
+    out: dict[str, list] = {}
+    for category, (verbs, nouns) in TRIGGERS.items():
+        for n in nouns:
+            out.setdefault(n, []).append((category, (verbs, nouns)))
+    return out
+
+
+_NOUN_LOOKUP = _noun_lookup()
+
+
+def _verb_lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for category, (verbs, _) in TRIGGERS.items():
+        for verb in verbs:
+            for form in inflect(verb):
+                out.setdefault(form, category)
+    return out
+
+
+_VERB_LOOKUP = _verb_lookup()
+
+
+MONTH_WORDS = {"march", "may"}
+
+
+HAPPEN_VERBS = {"occurred", "occurs", "happened", "happens", "took", "takes", "unfolded", "erupted", "broke"}
+
+
+# Verbs that report an event by its noun: "staged a protest", "held a rally", "carried out an attack".
+LIGHT_VERBS = {"stage", "staged", "stages", "staging", "hold", "held", "holds", "holding", "organise",
+               "organised", "organize", "organized", "organising", "organizing", "launch", "launched",
+               "launching", "join", "joined", "joining", "lead", "led", "leading", "carry", "carried",
+               "carrying", "conduct", "conducted", "conducting", "mount", "mounted", "start", "started",
+               "begin", "began", "continue", "continued", "took", "take", "taking", "observe", "observed",
+               "call", "called", "calling", "announce", "announced", "went", "go", "going", "kept"}
+
+
+CROWD_WORDS = {"people", "residents", "members", "workers", "supporters", "students", "activists", "farmers",
+               "drivers", "traders", "vendors", "teachers", "employees", "citizens", "villagers", "locals",
+               "women", "youths", "youth", "crowd", "crowds", "relatives", "families", "parents", "pensioners",
+               "nurses", "doctors", "lawyers", "miners", "fishermen", "merchants", "shopkeepers", "retirees",
+               "veterans", "unionists", "inhabitants", "community", "followers", "supporter", "hundreds",
+               "thousands", "dozens", "scores", "group", "groups", "union", "unions", "staff", "truckers",
+               "motorists", "transporters", "taxi", "farmworkers", "labourers", "laborers", "owners"}
+
+
+MOB_WORDS = {"mob", "mobs", "rioters", "youths", "gang", "vigilantes", "prisoners", "inmates", "supporters",
+             "fans", "locals", "villagers", "residents", "students", "crowd", "crowds"}
+
+
+INTERVENE_VERBS = {"dispersed", "disperse", "dispersing", "arrested", "arresting", "detained", "detaining",
+                   "beat", "beaten", "beating", "intervened", "intervene", "pushed", "removed", "evicted",
+                   "cleared", "charged", "kettled", "blocked", "stopped", "prevented", "baton-charged", "lathi-charged",
+                   "broke", "broken", "assaulted", "injured", "wounded", "clubbed", "fired", "shot", "scattered"}
+
+
+INTERVENE_NOUNS = ("tear gas", "teargas", "water cannon", "rubber bullet", "stun grenade", "pepper spray",
+                   "warning shots", "batons", "baton charge", "lathi", "sound grenade", "pellet", "arrests")
+
+
+RIOT_WORDS = ("stones", "rocks", "molotov", "petrol bomb", "vandalis", "vandaliz", "vandalism", "torched",
+              "pelted", "ransacked", "smashed", "looted", "set fire", "set on fire", "on fire", "set ablaze",
+              "burning tire", "burning tyre", "burnt tire", "burnt tyre", "burned tire", "burned tyre",
+              "tires on fire", "tyres on fire", "barricade", "hurled", "threw", "damaged", "clashed", "clashes",
+              "violent", "attacked police", "attacked the police", "scuffle", "scuffled", "brawl", "fights")
+
+
+LETHAL = ("live ammunition", "live rounds", "live bullets", "shot dead", "opened fire on")
+
+
+STRIKE_CUES = {"climate", "general", "hunger", "labour", "labor", "workers", "worker", "nationwide", "national",
+               "indefinite", "warning", "transport", "teachers", "doctors", "nurses", "drivers", "union", "unions",
+               "sit-down", "solidarity", "day-long", "one-day", "two-day", "three-day", "24-hour", "48-hour"}
+
+
+PROXY_WORDS = {"backed", "supported", "sponsored", "funded", "allied", "aligned"}
+
+
+DESTINATION_PREPS = {"across", "to", "towards", "toward", "into", "behind", "beyond", "over", "onto"}
+
+
+LOCATIVE = {"in", "into", "to", "at", "near", "across", "inside", "throughout", "from", "within", "around",
+            "outside", "towards", "toward", "over", "on"}
+
+
+DURATION = re.compile(r"^(?:for\s+)?(?:nearly|about|almost|around|some|more than|over|at least|up to|the)?\s*"
+                      r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+                      r"a few|few|many)?\s*(?:\w+-)?(?:hours?|days?|weeks?|months?|years?|decades?)(?:-long)?$", re.I)
+
+
+VAGUE_DETERMINERS = {"several": 3, "multiple": 2, "numerous": 3, "few": 3, "some": 2, "two-dozen": 24}
+
+
+PERSON_NOUNS = {"leader", "facilitator", "commander", "insurgent", "militant", "suspect", "man", "woman", "boy",
+                "girl", "child", "individual", "person", "civilian", "soldier", "policeman", "officer", "fighter",
+                "member", "official", "driver", "resident", "villager", "student", "teacher", "journalist",
+                "farmer", "worker", "trader", "guard", "rebel", "gunman", "bomber", "militiaman", "chief", "elder",
+                "cleric", "scholar", "doctor", "judge", "lawyer", "activist", "protester", "demonstrator",
+                "emir", "operative", "financier", "smuggler", "maker", "expert", "associate", "courier",
+                "terrorist", "subversive", "guerrilla", "extremist", "attacker", "assailant", "kidnapper",
+                "policewoman", "mayor", "governor", "councillor", "councilor", "businessman", "employee",
+                "nurse", "passenger", "pilot", "sergeant", "captain", "lieutenant", "colonel", "general",
+                "major", "priest", "imam", "contractor", "engineer"}
+
+
+FORCE_WORDS = {"personnel", "policeman", "policemen", "officer", "officers", "guard", "guards", "militiamen",
+               "militiaman", "commander", "commanders", "combatants", "fighter", "fighters", "troops",
+               "gendarme", "gendarmes", "sniper", "recruits", "cadets", "members", "member"}
+
+
+HARM_KINDS = ("killed", "injured", "abducted")
+
+
+WEAPON_NOUNS = {"missile", "missiles", "drone", "drones", "rocket", "rockets", "shell", "shells", "bomb", "bombs",
+                "aircraft", "plane", "planes", "jet", "jets", "helicopter", "helicopters", "tank", "tanks",
+                "vehicle", "vehicles", "warplane", "warplanes", "projectile", "projectiles", "mortar", "mortars",
+                "munitions", "uavs", "uav", "weapons", "guns", "boats", "ships", "warships"}
+
+
+FOLDABLE = {"withdraw", "release"}
+
+
+# When one sentence reports several violent triggers at one place, it is one event:
+# the most specific type wins ("a missile struck ..., killing 50" is shelling, not also an attack).
+VIOLENT_PRIORITY = ["Non-state actor overtakes territory", "Government regains territory",
+                    "Non-violent transfer of territory", "Chemical weapon", "Suicide bomb", "Air/drone strike",
+                    "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
+                    "Excessive force against protesters", "Sexual violence", "Abduction/forced disappearance",
+                    "Attack", "Armed clash", "Looting/property destruction"]
+
+
+LEAD_STEP, LEAD_SPAN = 0.02, 5  # confidence lost per later reporting sentence, up to 5 sentences
+
+
+TERRITORIAL = {"capture", "recapture", "withdraw"}
+
+
+TAKEN = {"capture", "recapture"}  # a change of control needs a place of its own (or one "the town" points back to)
+
+
+# "announced the capture of X" reports a done event; "announced the deployment / withdrawal" a plan
+DONE_WHEN_ANNOUNCED = {"capture", "recapture", "clash", "attack", "kill", "airstrike", "shelling", "ied",
+                       "suicide", "grenade", "chemical", "abduct", "arrest", "destroy", "release"}
+
+
+POLITICAL = {"deploy", "request", "offer", "reject", "threaten", "talks", "sanction", "accuse", "aid"}

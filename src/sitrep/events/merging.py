@@ -1,0 +1,95 @@
+"""Reports of one event inside one article become one event."""
+
+from __future__ import annotations
+
+from ..taxonomy import TERRITORY_TYPES
+from .draft import _Draft
+from .lexicon import FOLDABLE, VIOLENT_PRIORITY
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Reports of one event in one article become one event; a retreat at a place that
+    changed hands that day is part of the capture."""
+    out: list[_Draft] = []
+    for d in drafts:
+        twin = None
+        same_sentence = [o for o in out if o.sent_index == d.sent_index]
+        for o in same_sentence + [o for o in out if o.sent_index != d.sent_index]:
+            if _same_event(o, d):
+                twin = o
+                break
+        if twin is None:
+            out.append(d)
+            continue
+        if d.category in FOLDABLE and twin.category not in FOLDABLE or twin.category in FOLDABLE and d.category not in FOLDABLE:
+            if twin.category in FOLDABLE:  # keep the territory event as the twin
+                out[out.index(twin)] = d
+                d, twin = twin, d
+            if d.category == "withdraw" and twin.claim in ("reported", "claimed") and d.claim == "reported":
+                # the losing side's own retreat at that place acknowledges the loss
+                twin.claim = "confirmed"
+                twin.notes.append("the losing side withdrew")
+        if _one_violent(twin, d):
+            rank = VIOLENT_PRIORITY.index
+            if rank(d.sub_event_type) < rank(twin.sub_event_type):
+                twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+                twin.actor1 = d.actor1 or twin.actor1
+            twin.actor2 = twin.actor2 or d.actor2
+        twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
+        for k, v in d.counts.items():
+            twin.counts[k] = max(twin.counts.get(k, 0), v)
+        if twin.place is None or (d.place_direct and not twin.place_direct) or (
+                d.place is not None and twin.place.place.is_country and not d.place.place.is_country):
+            twin.place, twin.place_direct = d.place or twin.place, d.place_direct or twin.place_direct
+        if twin.when is None or (d.when is not None and d.when.precision < twin.when.precision):
+            twin.when = d.when
+        if d.category not in FOLDABLE:
+            twin.actor1 = twin.actor1 or d.actor1
+            twin.actor2 = twin.actor2 or d.actor2
+        if d.claim == "confirmed" or (twin.claim == "reported" and d.claim != "reported"):
+            twin.claim = d.claim if twin.claim != "claimed" or d.claim == "confirmed" else twin.claim
+            twin.claimed_by = twin.claimed_by or d.claimed_by
+        twin.confidence = min(0.95, max(twin.confidence, d.confidence) + 0.05)
+    return out
+
+
+def _one_violent(a: _Draft, b: _Draft) -> bool:
+    if a.sent_index != b.sent_index or a.status != b.status:
+        return False
+    if a.sub_event_type not in VIOLENT_PRIORITY or b.sub_event_type not in VIOLENT_PRIORITY:
+        return False
+    pa = a.place.place.geonameid if a.place else None
+    pb = b.place.place.geonameid if b.place else None
+    return pa == pb or pa is None or pb is None
+
+
+def _same_event(a: _Draft, b: _Draft) -> bool:
+    if _one_violent(a, b):
+        return True
+    kind_a = a.sub_event_type or a.plover
+    kind_b = b.sub_event_type or b.plover
+    territorial = {"capture", "recapture", "fall"}
+    retreat_fold = (a.category in territorial and b.category in FOLDABLE) or (
+        b.category in territorial and a.category in FOLDABLE)
+    if kind_a != kind_b and not retreat_fold:
+        if not (a.sub_event_type in TERRITORY_TYPES and b.sub_event_type in TERRITORY_TYPES):
+            return False
+    if a.status != b.status:
+        return False
+    pa = a.place.place if a.place else None
+    pb = b.place.place if b.place else None
+    if pa and pb and pa.geonameid != pb.geonameid:
+        if not (pa.is_country and pb.country_code == pa.country_code) and not (
+                pb.is_country and pa.country_code == pb.country_code):
+            return False
+    if retreat_fold and (pa is None or pb is None):
+        return False
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold:
+        return False
+    if a.when and b.when and a.when.date != b.when.date and a.when.precision == 1 and b.when.precision == 1:
+        return False
+    if kind_a is None and kind_b is None and not retreat_fold:
+        return False
+    if (pa is None or pb is None) and not (a.actor1 and a.actor1 == b.actor1):
+        return False
+    return True

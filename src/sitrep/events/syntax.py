@@ -1,0 +1,172 @@
+"""What the dependency parse says: subjects, objects, clauses, negation, the words around a trigger."""
+
+from __future__ import annotations
+
+from .lexicon import _VERB_LOOKUP, LIGHT_VERBS, MONTH_WORDS
+
+
+def _crowd_head(tok):
+    """'dozens of workers' -> workers; 'a group of residents' -> residents."""
+    if tok is None:
+        return None
+    if tok.lower_ in ("dozens", "hundreds", "thousands", "scores", "group", "crowd", "number", "members"):
+        inner = _prep_object(tok, ("of",))
+        if inner is not None:
+            return inner
+    return tok
+
+
+def _verbal(tok) -> bool:
+    """A verb by its tag, or, in ALL-CAPS text where taggers call every word a proper noun,
+    by its inflection ("KIDNAPPED", "ATTACKING")."""
+    if tok.pos_ == "VERB" or tok.tag_.startswith("VB"):
+        return True
+    return tok.is_upper and len(tok) > 3 and tok.pos_ in ("PROPN", "NOUN", "ADJ") and \
+        tok.lower_.endswith(("ed", "ing")) and tok.lower_ in _VERB_LOOKUP
+
+
+def _is_month(tok) -> bool:
+    """'March' / 'MAY' next to a day or a year is the month, in any letter case."""
+    if tok.lower_ not in MONTH_WORDS:
+        return False
+    doc = tok.doc
+    near = [doc[j] for j in (tok.i - 1, tok.i + 1, tok.i + 2) if 0 <= j < len(doc)]
+    if any(t.like_num or t.lower_ in ("of", "early", "late", "mid", "since", "until", "in", "last", "next", "this")
+           for t in near[:2]):
+        return True
+    return tok.text[:1].isupper() and not tok.text.isupper() and tok.i > tok.sent.start and \
+        doc[tok.i - 1].lower_ not in ("a", "the", "their", "his", "her", "its", "our")
+
+
+def _after_light_verb(tok) -> bool:
+    """'staged a protest', 'held a sit-in', 'took out a protest rally' (the noun may be misparsed)."""
+    doc = tok.doc
+    for j in range(tok.i - 1, max(tok.sent.start, tok.i - 5) - 1, -1):
+        t = doc[j]
+        if t.lower_ in LIGHT_VERBS:
+            return True
+        if t.pos_ in ("VERB", "AUX") or t.is_punct:
+            return False
+    return False
+
+
+def _clause_head(tok):
+    """The verb a noun trigger hangs from ("claimed the conquest" -> claimed)."""
+    t = tok
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i and t.dep_ not in ("ROOT",):
+        t = t.head
+    return t
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in tok.children)
+
+
+def _subject(tok):
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    if tok.dep_ in ("xcomp", "advcl", "conj", "ccomp") and tok.head.i != tok.i:
+        if tok.dep_ == "conj" or tok.dep_ == "xcomp":
+            return _subject(tok.head)
+    if tok.dep_ == "relcl":
+        return tok.head
+    if _participial(tok):
+        return _subject(tok.head)  # "..., completing the takeover": the main clause's subject
+    if tok.dep_ == "acl" and tok.tag_ == "VBG":
+        if tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head  # "a video of soldiers fixing a flag": the noun does it
+        return _subject(tok.head) if tok.head.pos_ in ("VERB", "AUX") else None
+    return None
+
+
+def _participial(tok) -> bool:
+    """'..., completing its capture of X' / 'ending ...': an -ing clause with no subject or
+    conjunction of its own, which tells more of the main clause's event."""
+    return tok.dep_ == "advcl" and tok.tag_ == "VBG" and not any(
+        c.dep_ in ("mark", "nsubj", "nsubjpass") for c in tok.children) and tok.head.pos_ in ("VERB", "AUX")
+
+
+def _agent(tok):
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if tok.dep_ in ("nsubjpass",):
+        return None
+    return None
+
+
+def _object(tok):
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "dative"):
+            if c.lower_ in ("control",):
+                inner = _prep_object(c, ("of", "over"))
+                return inner or c
+            return c
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _prep_object(tok, preps):
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _has_left(tok, words) -> bool:
+    return any(t.lower_ in words for t in tok.doc[max(tok.i - 3, tok.sent.start): tok.i])
+
+
+def _phrase(tok) -> str:
+    if tok is None:
+        return ""
+    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "cc", "conj")
+            and not any(a.dep_ in ("relcl", "acl", "appos", "conj") for a in t.ancestors if a in tok.subtree and a.i != tok.i)]
+    return " ".join(t.text for t in toks) or tok.text
+
+
+def _antecedent(pron):
+    """The nearest earlier noun phrase that names an actor (a crude coreference)."""
+    doc = pron.doc
+    start = max(0, pron.sent.start - 60)
+    for t in reversed(doc[start:pron.i]):
+        if t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("nsubj", "nsubjpass") and t.i != pron.i:
+            return t
+    return None
+
+
+def _clause_tokens(head, keep=()) -> list:
+    """The clause of ``head``: its subtree less conjoined, relative and subordinate clauses."""
+    out, stack = [], [head]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for child in t.children:
+            if child.dep_ in ("conj", "relcl", "advcl", "ccomp", "parataxis", "acl") and child.pos_ in ("VERB", "AUX") \
+                    and child.dep_ not in keep:
+                continue
+            stack.append(child)
+    return out
+
+
+def _attached_to(root, own, tok) -> bool:
+    """Whether a date belongs to the trigger's clause, not to a relative clause beside it."""
+    if root in set(tok.subtree):
+        return True
+    t = root
+    while t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp", "appos") and t.head not in own:
+            return False
+        t = t.head
+        if t in own:
+            return True
+    return t in own

@@ -1,0 +1,149 @@
+"""Which place mention is where an event happened (not where its actors come from, nor a reference point)."""
+
+from __future__ import annotations
+
+from ..taxonomy import PLACE_NOUNS
+from .lexicon import BE_FORMS, DESTINATION_PREPS, DIRECTION_WORDS, LOCATIVE, SAY_VERBS, TERRITORIAL
+from .syntax import _clause_tokens, _prep_object
+
+
+def _nearest_place(mentions, a, b, anchor, countries: bool):
+    """The place mentioned in text[a:b] nearest to ``anchor``, a town before a country."""
+    best = None
+    for m in mentions:
+        if m.place is None or not (a <= m.start < b):
+            continue
+        if m.place.is_country and (best is not None or not countries):
+            continue
+        dist = abs(m.start - anchor)
+        if best is None or (best.place.is_country and not m.place.is_country) or dist < abs(best.start - anchor):
+            best = m
+    return best
+
+
+def _is_place_tok(tok, sent_mentions) -> bool:
+    if tok is None:
+        return False
+    if tok.lower_ in PLACE_NOUNS:
+        return True
+    return any(m.start <= tok.idx < m.end for m in sent_mentions)
+
+
+def _source_place(tok):
+    """The place a side leaves: 'withdrew from X', 'pulled out of X', 'driven out of X'."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None:
+                return g
+        if c.lower_ == "out" and c.dep_ in ("prt", "prep", "advmod"):
+            inner = _prep_object(c, ("of",))
+            if inner is not None:
+                return inner
+        if c.dep_ == "prep" and c.lower_ == "of" and tok.i > 0 and tok.doc[c.i - 1].lower_ == "out":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None:
+                return g
+    return None
+
+
+def _not_where(m, doc) -> bool:
+    """A mention that names who acted ('Moscow said', 'Moscow's forces') or a reference point
+    ('north-west of Kyiv', 'off the coast of X'): not where an event took place."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    if t.dep_ == "poss":
+        return True
+    if t.dep_ == "nsubj" and t.head.lower_ not in BE_FORMS and (
+            t.head.lower_ in SAY_VERBS or any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in t.head.children)):
+        return True  # "Moscow was not obstructing the talks", "Kyiv said": who acts, not where
+    return _ref_point(m, doc)
+
+
+def _ref_point(m, doc) -> bool:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    while t.dep_ == "compound" and t.head.lower_ in PLACE_NOUNS | {"oblast", "governorate", "state", "county"}:
+        t = t.head  # "off the coast of Odesa region"
+    return t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head.lower_ in DIRECTION_WORDS
+
+
+def _modifier(m, doc) -> bool:
+    """'the Zaporizhzhia nuclear plant': a place naming another thing, not the place itself."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.pos_ == "NOUN"
+
+
+def _pick_place(tok, obj, sent, mentions, category):
+    if not mentions:
+        return None, False
+    doc = sent.doc
+    mentions = [m for m in mentions if not (m.place.is_country is False and _ref_point(m, doc))]
+    if category == "withdraw":
+        # "pulled back across the river": where they went is not what they left
+        dest = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in DESTINATION_PREPS for t in c.subtree]
+        far = {t.idx for t in dest}
+        mentions = [m for m in mentions if m.start not in far]
+    if not mentions:
+        return None, False
+    non_country = [m for m in mentions if not m.place.is_country]
+    if obj is not None:
+        aside = {t.idx for c in obj.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        in_obj = [m for m in mentions if obj.left_edge.idx <= m.start <= obj.right_edge.idx
+                  and (not m.place.is_country or not non_country) and m.start not in aside]
+        if in_obj:
+            return sorted(in_obj, key=lambda m: (_modifier(m, doc), m.start))[0], True
+    head = tok if tok.pos_ != "NOUN" else tok.head
+    if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") and category in TERRITORIAL:
+        # "Its recapture opens the way towards X": the predicate tells something else about it
+        own = {t.idx for t in tok.subtree}
+        inside = [m for m in non_country if m.start in own]
+        return (inside[0], True) if inside else (None, False)
+    sub = _clause_tokens(head, keep=("advcl", "xcomp", "acl") if category == "deploy" else ())
+    starts = {t.idx for t in sub if not t.is_punct}
+    inside = [m for m in non_country if m.start in starts]
+    pool = inside or ([] if category in ("deploy", "request", "offer", "reject") else
+                      [m for m in non_country if not _not_where(m, doc)])
+    if not inside and category in TERRITORIAL and obj is not None and obj.lower_ in PLACE_NOUNS:
+        pool = [m for m in pool if m.start < obj.idx]  # "the town" points back, never forward
+    if pool:
+        best = min(pool, key=lambda m: abs(m.start - tok.idx))
+        return best, True
+    countries = [m for m in mentions if m.place.is_country]
+    if category in ("deploy", "request", "offer", "reject"):
+        countries = [m for m in countries if m.start in starts]
+    # a country named as an actor ("Afghanistan has offered") is not where it happened
+    countries = [m for m in countries if not _mention_is_subject(m, sent) and _locative(m, sent)]
+    if countries:
+        return min(countries, key=lambda m: abs(m.start - tok.idx)), True
+    return None, False
+
+
+def _locative(m, sent) -> bool:
+    """'in Afghanistan', 'to Afghanistan': a country named as where, not as who."""
+    doc = sent.doc
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    prev = doc[span.start - 1]
+    if prev.lower_ == "the" and span.start > 1:
+        prev = doc[span.start - 2]
+    return prev.lower_ in LOCATIVE
+
+
+def _mention_is_subject(m, sent) -> bool:
+    span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    while t.head.i != t.i:
+        if t.dep_ in ("nsubj", "nsubjpass", "poss"):
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+        t = t.head
+    return False
