@@ -48,7 +48,7 @@ MILITARY = {"army", "troops", "soldiers", "forces", "military", "armed forces", 
             "commandos", "servicemen", "soldier", "troop", "navy", "air force", "airforce", "defence",
             "defense", "general", "commander", "commanders", "units", "battalion", "brigade", "garrison",
             "security forces", "warplanes", "jets", "artillery", "gunships", "helicopters", "militaries",
-            "missile", "missiles", "rocket", "rockets", "drone", "drones", "aircraft", "bomber", "bombers",
+            "missile", "missiles", "rocket", "rockets", "drone", "drones", "aircraft",
             "tank", "tanks", "warship", "warships", "shells", "shelling", "strike", "strikes", "airstrike",
             "airstrikes", "units", "unit", "regiment", "division", "ministry of defence", "defence ministry",
             "defense ministry", "general staff", "navy", "fleet"}
@@ -60,7 +60,8 @@ GOVERNMENT = {"government", "president", "prime minister", "minister", "ministry
 INSURGENTS = {"insurgents", "insurgent", "militants", "militant", "rebels", "rebel", "fighters",
               "jihadists", "jihadist", "extremists", "guerrillas", "guerrilla", "terrorists", "group",
               "islamists", "separatists", "militia", "militias", "mujahideen"}
-GUNMEN = {"gunmen", "gunman", "assailants", "attackers", "unknown gunmen", "armed men", "bandits"}
+GUNMEN = {"gunmen", "gunman", "assailants", "attackers", "unknown gunmen", "armed men", "bandits", "bomber",
+          "bombers", "unidentified men", "unknown men", "masked men", "militiamen", "militiaman", "kidnappers"}
 CIVILIANS = {"civilians", "civilian", "residents", "villagers", "people", "children", "women", "families",
              "worker", "workers", "students", "farmers", "passengers", "shoppers", "pedestrians",
              "journalists", "journalist", "teachers", "doctors", "patients", "refugees", "prisoners",

@@ -128,7 +128,8 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                            "explosion", "blast", "bomb", "vbied", "improvised explosive device"]),
     "suicide": ([], ["suicide bomber", "suicide bombing", "suicide attack", "suicide vest", "suicide car bomb"]),
     "grenade": ([], ["grenade", "grenades"]),
-    "chemical": ([], ["chemical attack", "chemical weapon", "chemical weapons", "chlorine", "sarin",
+    "chemical": ([], ["chemical attack", "chemical weapon", "chemical weapons", "chlorine", "sarin", "chlorine gas",
+                      "poison gas", "sarin gas", "nerve gas",
                       "nerve agent", "gas attack", "toxic gas", "mustard gas"]),
     "abduct": (["abduct", "kidnap", "disappear", "hostage"], ["abduction", "kidnapping", "hostage-taking"]),
     "sexual": (["rape", "assault sexually"], ["rape", "sexual violence", "sexual assault", "gang rape"]),
@@ -143,7 +144,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "gather": (["gather", "assemble", "converge", "congregate"], []),
     # "drivers blocked the highway": a protest when people (not forces) block a road
     "block": (["block", "barricade"], ["roadblock", "roadblocks"]),
-    "riot": (["riot", "loot", "vandalise", "vandalize"], ["riot", "riots", "rioting", "unrest", "mob"]),
+    "riot": (["riot", "vandalise", "vandalize"], ["riot", "riots", "rioting", "unrest", "mob"]),
     # strategic developments
     "arrest": (["arrest", "detain", "apprehend", "round", "capture alive"],
                ["arrest", "arrests", "detention", "detentions", "crackdown"]),

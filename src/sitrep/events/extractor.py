@@ -711,6 +711,8 @@ def _triggers(sent):
         light = pos == "noun" and _after_light_verb(tok)
         if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and not light:
             continue  # "the occupied city", "the besieged town": a description, not a report
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and category in POLITICAL:
+            continue  # "two men accused of theft": describes them, reports no accusation
         if pos == "noun" and _hypothetical_noun(tok):
             continue
         seen.add(tok.i)

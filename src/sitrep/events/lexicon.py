@@ -248,7 +248,7 @@ FOLDABLE = {"withdraw", "release"}
 
 # When one sentence reports several violent triggers at one place, it is one event:
 # the most specific type wins ("a missile struck ..., killing 50" is shelling, not also an attack).
-VIOLENT_PRIORITY = ["Non-state actor overtakes territory", "Government regains territory",
+VIOLENT_PRIORITY = ["Disrupted weapons use", "Non-state actor overtakes territory", "Government regains territory",
                     "Non-violent transfer of territory", "Chemical weapon", "Suicide bomb", "Air/drone strike",
                     "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
                     "Excessive force against protesters", "Sexual violence", "Abduction/forced disappearance",

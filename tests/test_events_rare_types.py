@@ -1,0 +1,52 @@
+"""Sub-event types that are rare or absent in ACLED's files must still come out right,
+from ACLED's definitions (one sentence each, written for these tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep.model import Article
+
+PUBLISHED = dt.date(2023, 4, 10)  # a Monday
+
+CASES = [
+    ("Government aircraft dropped barrels of chlorine gas on the rebel-held town of Douma on Sunday, "
+     "killing at least 30 people, rescue workers said.", "Chemical weapon", "Military Forces of Syria", 30),
+    ("A suicide bomber blew himself up at a checkpoint outside the city of Mogadishu on Monday, killing six "
+     "soldiers, police said.", "Suicide bomb", "Unidentified Armed Group (Somalia)", 6),
+    ("Wagner fighters established a new base at the airport of Menaka on Friday, local officials said.",
+     "Headquarters or base established", "Wagner Group", None),
+    ("The army and the rebels signed a ceasefire agreement in Juba on Saturday, mediators said.",
+     "Agreement", None, None),
+    ("Unidentified men threw a grenade into a bar in the town of Bunia on Saturday night, wounding five people, "
+     "police said.", "Grenade", "Unidentified Armed Group (Democratic Republic of the Congo)", 0),
+    ("Soldiers raped at least 12 women in a village near Kananga on Thursday, a local rights group said.",
+     "Sexual violence", None, None),
+    ("Security forces opened fire on protesters in the city of Khartoum on Thursday, killing three "
+     "demonstrators, medics said.", "Excessive force against protesters", "Protesters (Sudan)", 3),
+    ("Gunmen kidnapped 20 students from a school in Kaduna state on Tuesday, the state government said.",
+     "Abduction/forced disappearance", "Unidentified Armed Group (Nigeria)", None),
+    ("Militiamen looted and burned the market of Geneina on Wednesday, residents said.",
+     "Looting/property destruction", None, None),
+    ("A mob lynched two men accused of theft in the town of Kisumu on Sunday, police said.",
+     "Mob violence", None, None),
+    ("Soldiers defused a car bomb packed with explosives near a mosque in the city of Maiduguri on Friday, "
+     "the army said.", "Disrupted weapons use", "Military Forces of Nigeria", None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text,sub_type,actor1,fatalities", CASES, ids=[c[1] for c in CASES])
+def test_rare_sub_event_types(pipeline, text, sub_type, actor1, fatalities):
+    result = pipeline.process(Article(text=text, published=PUBLISHED))
+    events = [e for e in result.events if e.sub_event_type]
+    assert [e.sub_event_type for e in events] == [sub_type], [e.to_dict() for e in result.events]
+    event = events[0]
+    if actor1:
+        assert event.actor1 == actor1
+    if fatalities is not None:
+        assert event.fatalities == fatalities
+    assert event.date is not None and event.date <= PUBLISHED.isoformat()
+    assert event.evidence[0].text == text
