@@ -294,3 +294,19 @@ def test_real_pipeline_on_fixtures(tmp_path_factory):
     assert acled.run(FIX / "acled", pipe, io.StringIO()) == scores
     p_scores = plover.run(FIX / "plover", pipe, io.StringIO())
     assert p_scores["n"] == 3 and 0 <= p_scores["plover_accuracy"] <= 1
+
+
+def test_check_floors_fails_only_on_a_measured_score_below_its_floor(tmp_path):
+    import io
+    import json as _json
+
+    from sitrep.evaluation import check_floors
+
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(_json.dumps({"demo": {"f1": 0.8, "recall": 0.5, "other_corpus_f1": 0.9}}))
+    out = io.StringIO()
+    assert check_floors("demo", {"f1": 0.81, "recall": 0.5}, baseline, out) == 0
+    assert "skip other_corpus_f1" in out.getvalue()
+    out = io.StringIO()
+    assert check_floors("demo", {"f1": 0.79, "recall": 0.6}, baseline, out) == 1
+    assert _json.loads(out.getvalue().splitlines()[-1])["failed"] == ["f1"]

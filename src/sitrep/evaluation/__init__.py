@@ -34,6 +34,9 @@ def check_floors(name: str, scores: dict, baseline: str | Path | None, out: Text
     failed = []
     out.write(f"\nfloors ({name}):\n")
     for key, floor in sorted(floors.items()):
+        if key not in scores:  # not measured in this run (a --limit run, or a corpus left out)
+            out.write(f"  skip {key:32s} {'-':>8}    (not measured in this run)\n")
+            continue
         value = scores.get(key)
         ok = value is not None and value >= floor
         out.write(f"  {'ok  ' if ok else 'FAIL'} {key:32s} {value!s:>8} >= {floor}\n")
