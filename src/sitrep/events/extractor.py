@@ -90,6 +90,25 @@ from .syntax import (
 from .where import _is_place_tok, _nearest_place, _not_where, _pick_place, _source_place
 
 
+BACK_DETERMINERS = {"the", "this", "that", "these", "those", "such"}
+CHARACTERISE = {"call", "called", "calls", "calling", "describe", "described", "describes", "label", "labelled",
+                "labeled", "term", "termed", "brand", "branded", "dub", "dubbed", "denounce", "denounced"}
+
+
+def _refers_back(tok, sent) -> bool:
+    """A definite event noun with nothing of its own (no date, place, actor or count in its
+    phrase) names an event the article has already told."""
+    kids = list(tok.children)
+    definite = any(c.lower_ in BACK_DETERMINERS and c.dep_ == "det" for c in kids) or any(
+        c.dep_ == "poss" and (c.ent_type_ in ("DATE", "TIME") or c.lower_ in ("its", "their")) for c in kids)
+    if not definite:
+        return False
+    own = [t for t in tok.subtree if t.i != tok.i]
+    return not any(t.ent_type_ in ("GPE", "LOC", "FAC", "NORP", "ORG", "CARDINAL") or t.dep_ == "nummod" or
+                   t.lower_ in PLACE_NOUNS or (t.dep_ == "prep" and t.lower_ in ("on", "in", "at", "by", "near"))
+                   for t in own)
+
+
 class EventExtractor:
     """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
 
@@ -352,6 +371,9 @@ class EventExtractor:
         agent = _agent(tok)
         if agent is None and not is_verb:
             agent = _prep_object(tok, ("by",))  # "an attack by Taliban militants"
+            if agent is None:  # "the capture of the town of X by militants": the parse may hang "by" lower
+                agent = next((g for t in tok.subtree if t.dep_ == "prep" and t.lower_ == "by"
+                              for g in t.children if g.dep_ == "pobj"), None)
         if agent is not None:
             d.actor1 = act.normalise(_phrase(agent), ctx, military_default=military) or d.actor1
         if poss_cc:
@@ -473,10 +495,15 @@ class EventExtractor:
                 and not (not self._events_before and (tok.head.lower_ in HAPPEN_VERBS or (
                     tok.dep_ == "nsubjpass" and tok.head.lower_ in LIGHT_VERBS))):
             return False  # "The clashes have ..." refers back; "the attack took place at 2100" reports it
+        if tok.head.lower_ in CHARACTERISE and (tok.dep_ == "oprd" or any(
+                c.dep_ in ("oprd", "xcomp") for c in tok.head.children)):
+            return False  # "called the shooting a massacre": a name for an event, not a new one
         if _after_light_verb(tok):
-            return True  # "staged a protest": reported as done by someone
+            return True  # "staged a protest", "called a strike": reported as done by someone
         if tok.dep_ == "compound":
             return False
+        if self._events_before and tok.dep_ in ("dobj", "pobj", "attr") and _refers_back(tok, sent):
+            return False  # "condemned the attack", "called the strike a war crime": an event told before
         anchored = any(c.dep_ in ("poss", "compound", "amod", "nummod", "prep") for c in tok.children)
         has_place = any(tok.left_edge.idx <= m.start < tok.head.right_edge.idx + len(tok.head.right_edge) for m in sent_mentions)
         has_date = any(e.label_ in ("DATE", "TIME") for e in sent.ents)

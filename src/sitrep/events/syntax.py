@@ -59,7 +59,14 @@ def _clause_head(tok):
 
 
 def _negated(tok) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in tok.children)
+    """'did not attack', 'never fired', 'no one was killed', 'no material had been released'."""
+    for c in tok.children:
+        if c.dep_ == "neg" or c.lower_ == "never":
+            return True
+        if c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in ("nobody", "none", "nothing") or any(
+                d.dep_ == "det" and d.lower_ == "no" for d in c.children)):
+            return True
+    return False
 
 
 def _subject(tok):
