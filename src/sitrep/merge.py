@@ -112,8 +112,8 @@ class Merger:
             exists = self.db.execute("SELECT 1 FROM canonical_events WHERE id = ?", (cid,)).fetchone()
             if not exists:
                 self.db.execute(
-                    f"INSERT INTO canonical_events (id, kind, counts, status, claim, n_reports, n_sources, "
-                    f"sources, notes) VALUES (?, ?, '{{}}', ?, ?, 0, 0, '[]', '')",
+                    "INSERT INTO canonical_events (id, kind, counts, status, claim, n_reports, n_sources, "
+                    "sources, notes) VALUES (?, ?, '{}', ?, ?, 0, 0, '[]', '')",
                     (cid, kind_of(ev["sub_event_type"], ev["plover"]), ev["status"], ev["claim"]))
             self.db.execute("UPDATE events SET canonical_id = ? WHERE id = ?", (cid, ev["id"]))
             touched.add(cid)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TextIO
 
 from . import control

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import StoreError, UsageError
-from .merge import CANONICAL_COLUMNS, Merger, fingerprint
+from .merge import Merger, fingerprint
 from .model import Article, ArticleResult, Event, Place, PlaceMention, Span, Statistic
 
 DEFAULT_PATH = "sitrep.db"

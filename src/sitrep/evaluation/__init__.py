@@ -61,6 +61,14 @@ def main_event(events, acled_only: bool = True):
     return best
 
 
+def write_scores(out: TextIO, scores: dict, seconds: float, n: int, unit: str, width: int = 30) -> None:
+    """The scores one per line, the runtime, then all of them as one JSON line."""
+    for name, value in scores.items():
+        out.write(f"  {name:{width}s} {value}\n")
+    out.write(f"runtime {seconds:.1f}s ({n / seconds if seconds else 0:.1f} {unit}/s)\n")
+    out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")
+
+
 def rate(ok: int, n: int) -> float | None:
     """``ok / n`` rounded to 3 places; None for an empty set (so a floor on it fails loudly)."""
     return round(ok / n, 3) if n else None

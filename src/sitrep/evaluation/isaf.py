@@ -29,7 +29,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, predict, rate
+from . import main_event, predict, rate, write_scores
 from .seed import fold
 
 MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -146,8 +146,5 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     out.write("first date/province misses:\n")
     for line in lines[:15]:
         out.write(f"  {line}\n")
-    for name, value in scores.items():
-        out.write(f"  {name:30s} {value}\n")
-    out.write(f"runtime {seconds:.1f}s ({len(articles) / seconds if seconds else 0:.1f} releases/s)\n")
-    out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")
+    write_scores(out, scores, seconds, len(articles), "releases", 30)
     return scores

@@ -22,7 +22,6 @@ organisation) or "*" is not scored for claim.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
 from collections import Counter
@@ -31,7 +30,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, predict, rate
+from . import main_event, predict, rate, write_scores
 
 HEADER = re.compile(r"^(DEV-MUC3-\d{4})\b.*$", re.M)
 DATELINE = re.compile(r"\b(\d{1,2})\s+(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\s+(\d{2})\b")
@@ -179,8 +178,5 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     out.write("perp organisation confidence -> predicted claim:\n")
     for (conf, claim), count in sorted(claims.items()):
         out.write(f"  {count:5d}  {conf} -> {claim}\n")
-    for name, value in scores.items():
-        out.write(f"  {name:34s} {value}\n")
-    out.write(f"runtime {seconds:.1f}s ({len(articles) / seconds if seconds else 0:.1f} messages/s)\n")
-    out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")
+    write_scores(out, scores, seconds, len(articles), "messages", 34)
     return scores

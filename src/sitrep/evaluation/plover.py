@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, predict, rate
+from . import main_event, predict, rate, write_scores
 
 FILE = "PLOVER_GSR_CAMEO.txt"
 SAME_AS = {"DEMAND": {"DEMAND", "REQUEST"}, "DISAPPROVE": {"DISAPPROVE", "ACCUSE"}}
@@ -92,8 +92,5 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     out.write(f"  {'gold type':12s} {'n':>4s} {'ok':>4s} {'recall':>7s}  most frequent wrong prediction\n")
     for gold, row in per_type.items():
         out.write(f"  {gold:12s} {row['n']:4d} {row['correct']:4d} {row['recall']!s:>7s}  {row['top_wrong']}\n")
-    for name, value in scores.items():
-        out.write(f"  {name:22s} {value}\n")
-    out.write(f"runtime {seconds:.1f}s ({len(articles) / seconds if seconds else 0:.1f} records/s)\n")
-    out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")
+    write_scores(out, scores, seconds, len(articles), "records", 22)
     return scores
