@@ -257,3 +257,15 @@ def test_regions_named_by_their_subdivisions(gaz):
     # not when a big city or the country itself already has the name
     assert gaz.candidates("Baton Rouge")[0].feature_code.startswith("PPL")
     assert gaz.candidates("Sudan")[0].feature_code == "PCLI"
+
+
+def test_subdivisions_take_their_english_name_when_the_local_one_carries_a_local_type_word():
+    from sitrep.gazetteer import english_name
+
+    assert english_name("Donetska oblast", ["Donetsk", "Donetsk Oblast"]) == "Donetsk"
+    assert english_name("Stockholms län", ["Stockholm County"]) == "Stockholm"
+    # already how English copy writes it: kept, even when an English alternate exists
+    assert english_name("Wardak", ["Maidan Wardak Province"]) == "Wardak"
+    assert english_name("Herāt", ["Herat Province"]) == "Herat"
+    # no English alternate: the local name, in ASCII
+    assert english_name("Jihočeský kraj", []) == "Jihocesky kraj"

@@ -43,7 +43,7 @@ from pathlib import Path
 from .errors import GazetteerError
 from .model import Place
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 6
 
 _FIX = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "œ": "oe",
                       "þ": "th", "ð": "d", "ħ": "h", "ŀ": "l", "Ø": "O", "Æ": "AE", "Ł": "L",
@@ -208,6 +208,29 @@ def display(name: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c))
 
 
+_ENGLISH_TYPED = re.compile(r"^([A-Z][A-Za-z'. -]+?) (?:Oblast|Province|Governorate|Region|Prefecture|County|"
+                            r"Department|Krai|District|State|Voivodeship|Municipality)$")
+
+
+_LOCAL_TYPE = re.compile(r"\b(?:oblast'?|oblasti|kraj|kraj|lan|vobl'?asc'?|oblysy|viloyati|vilayati|ostan|"
+                         r"muhafazat|wilayat|-teukbyeolsi|-gwangyeoksi|-do|-si)\b|(?:-teukbyeolsi|-gwangyeoksi)$", re.I)
+
+
+def english_name(name: str, alternates: list[str]) -> str:
+    """The English name of a subdivision, as English-language news and ACLED write it.
+
+    A local name carrying a local type word ('Donetska oblast', 'Stockholms lan') loses to an English
+    alternate with an English type word ('Donetsk Oblast' -> 'Donetsk'); other names are kept, in ASCII."""
+    local = display(name)
+    if not _LOCAL_TYPE.search(local):
+        return local  # already how English copy writes it ('Herat', 'Paktiya', 'Wardak')
+    for alt in alternates:
+        m = _ENGLISH_TYPED.match(alt)
+        if m and alt.isascii():
+            return m.group(1)
+    return local
+
+
 def default_path() -> Path:
     """``$SITREP_GAZETTEER`` if set, else ``~/.cache/sitrep/gazetteer-<FORMAT_VERSION>.sqlite``."""
     env = os.environ.get("SITREP_GAZETTEER")
@@ -363,7 +386,7 @@ def build(path: Path) -> Path:
             continue
         cc = r[2].split(".")[0] if r[2] else r[1].split("-")[0]
         alts = [a for a in r[5].split("|") if a]
-        nm = display(r[0])
+        nm = english_name(r[0], alts)
         adm[i] = {"name": nm, "raw": r[0], "alts": alts, "cc": cc, "level": int(r[6]),
                   "parent": int(r[7]) if r[7] else None, "gid": int(r[3]) if r[3] else -i,
                   "pts": [], "pop": 0}

@@ -10,7 +10,7 @@ every field. Compared with the coded columns:
   parenthesised year ranges such as "(2014-)" or "(2004-2021)"; the lenient
   score drops every parenthesis and accepts one main name inside the other
   ("Civilians" ~ "Civilians (Uganda)").
-- ``admin1``: folded, the word "province" ignored.
+- ``admin1``: folded, the word "province" and apostrophes ignored.
 - location: the event place within 25 km (haversine) of the gold latitude/longitude.
 - fatalities: exact, a missing count read as 0 (ACLED codes "not reported" as 0).
 - date: the event date equals ``event_date``.
@@ -68,7 +68,8 @@ def actor_match(gold: str, pred: str | None) -> tuple[bool, bool]:
 
 
 def admin1_key(name: str | None) -> str:
-    return " ".join(w for w in fold(name).split() if w != "province")
+    """Folded, without the word "province" and without apostrophes ("Ma'rib" is "Marib")."""
+    return " ".join(w for w in fold((name or "").replace("'", "").replace("\u2019", "")).split() if w != "province")
 
 
 def _number(value: str) -> int:
