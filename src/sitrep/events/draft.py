@@ -28,7 +28,6 @@ class _Draft:
     evidence: list = field(default_factory=list)
     confidence: float = 0.6
     notes: list = field(default_factory=list)
-    own_territory: bool = True  # actor1 is the state whose territory the place is
     crowd_actor: bool = False  # the one acting is a crowd of ordinary people, not an armed force
     more_places: list = field(default_factory=list)  # further places of one territory report
     refers_back: bool = False  # the place is named by a noun ("the town") that points to an earlier one
