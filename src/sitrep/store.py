@@ -170,7 +170,7 @@ def _between(column: str, since: Day, until: Day) -> tuple[list[str], list[str]]
     """SQL conditions (and their parameters) for ``since <= column <= until``."""
     where, params = [], []
     for op, value, name in ((">=", since, "since"), ("<=", until, "until")):
-        if value:
+        if value is not None:
             where.append(f"{column} {op} ?")
             params.append(_day(value, name))
     return where, params
@@ -236,11 +236,8 @@ def _statistic_from_row(r: dict[str, Any]) -> Statistic:
 def _where(since: Day = None, until: Day = None, country: str | None = None,
            event_type: str | None = None, sub_types: Iterable[str] = ()) -> tuple[str, list]:
     """A WHERE clause over events ``e``, and its parameters."""
-    conds: list[tuple[str, list]] = []
-    if (day := _day(since, "since")) is not None:
-        conds.append(("e.date >= ?", [day]))
-    if (day := _day(until, "until")) is not None:
-        conds.append(("e.date <= ?", [day]))
+    where, params = _between("e.date", since, until)
+    conds: list[tuple[str, list]] = [(w, [p]) for w, p in zip(where, params)]
     if country:
         conds.append(("e.country_code = ?", [country.strip().upper()]))
     if event_type:
