@@ -738,10 +738,18 @@ class Gazetteer:
         return dict(zip(("version", "built_at", "places", "names"), row))
 
 
-def distance_km(a: Place, b: Place) -> float:
-    """Great-circle distance; infinity when a place has no coordinates."""
-    if a.latitude is None or b.latitude is None:
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
+
+
+def km(lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None) -> float:
+    """Great-circle (haversine) distance in km; infinity when a coordinate is missing."""
+    if None in (lat1, lon1, lat2, lon2):
         return math.inf
-    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 12742 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places; infinity when one has no coordinates."""
+    return km(a.latitude, a.longitude, b.latitude, b.longitude)

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
+from .gazetteer import km
 from .taxonomy import TERRITORY_TYPES
 
 NEAR_KM = 10.0
@@ -54,14 +55,6 @@ def fingerprint(text: str) -> str:
     return hashlib.sha1(" ".join(words).encode()).hexdigest()[:20]
 
 
-def _km(a_lat, a_lon, b_lat, b_lon) -> float:
-    if None in (a_lat, a_lon, b_lat, b_lon):
-        return math.inf
-    p1, p2 = math.radians(a_lat), math.radians(b_lat)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b_lon - a_lon) / 2) ** 2
-    return 12742 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _day(s: str | None) -> dt.date | None:
     return dt.date.fromisoformat(s) if s else None
 
@@ -76,7 +69,7 @@ def _place_compatible(ev: dict, can: dict) -> float | None:
     """A distance-like score (lower is better), or None when the places cannot be one."""
     if ev["geonameid"] is not None and ev["geonameid"] == can["geonameid"]:
         return 0.0
-    d = _km(ev["latitude"], ev["longitude"], can["latitude"], can["longitude"])
+    d = km(ev["latitude"], ev["longitude"], can["latitude"], can["longitude"])
     fine = (ev["geo_precision"] or 3) < 3 and (can["geo_precision"] or 3) < 3
     if fine and d <= NEAR_KM:
         return d

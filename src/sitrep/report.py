@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from . import control
+from .summary import place_parts
 
 
 def _link(source: str | None, url: str | None, article_id: str) -> str:
@@ -26,10 +27,8 @@ def _label(c: dict) -> str:
 
 
 def _where(c: dict) -> str:
-    if not c["place_name"]:
-        return "place unknown"
-    admin = c["admin1"] if c["admin1"] and c["admin1"] != c["place_name"] else None
-    return ", ".join(x for x in (c["place_name"], admin, c["country_code"]) if x)
+    parts = place_parts(c)
+    return ", ".join(x for x in parts if x) if parts[0] else "place unknown"
 
 
 def _significance(c: dict) -> float:

@@ -9,13 +9,18 @@ from typing import TextIO
 from . import control
 
 
-def _place(row) -> str:
+def place_parts(row) -> tuple[str | None, str | None, str | None]:
+    """Name, province (unless it is the name again) and country code of an event's or period's place."""
     name = row.get("place_name") or row.get("name")
+    admin = row.get("admin1")
+    return name, (admin if admin and admin != name else None), row.get("country_code")
+
+
+def _place(row) -> str:
+    name, admin, cc = place_parts(row)
     if not name:
         return "place unknown"
-    admin = row.get("admin1")
-    cc = row.get("country_code")
-    return f"{name} ({admin}, {cc})" if admin and admin != name else f"{name} ({cc})"
+    return f"{name} ({admin}, {cc})" if admin else f"{name} ({cc})"
 
 
 def write_summary(store, out: TextIO, *, latest: int = 8, since=None, until=None, country=None) -> None:

@@ -34,7 +34,8 @@ from typing import TextIO
 from ..errors import UsageError
 from ..model import Article
 from . import main_event, predict, rate
-from .seed import fold, km
+from ..gazetteer import km
+from .seed import fold
 
 FILES = (("world", "acled_world_2022h1.csv"), ("afg2020", "acled_afghanistan_2020_03.csv"))
 YEAR_RANGE = re.compile(r"\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)")

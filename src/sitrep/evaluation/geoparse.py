@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from ..errors import UsageError
+from ..gazetteer import km
 from ..model import Article
 
 GEOVIRUS = "GeoVirus.xml"
@@ -211,12 +212,6 @@ def load_tudloc(path: Path, limit: int | None = None) -> Corpus:
 
 
 # ----------------------------------------------------------------------------- scoring
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
 
 def _overlap(a0, a1, b0, b1) -> int:
     return min(a1, b1) - max(a0, b0)

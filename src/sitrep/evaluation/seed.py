@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import unicodedata
 from pathlib import Path
 from typing import TextIO
 
+from ..gazetteer import km
 from ..model import Article
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -25,13 +25,6 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 def fold(s: str | None) -> str:
     s = unicodedata.normalize("NFKD", s or "")
     return re.sub(r"[^a-z0-9]+", " ", "".join(c for c in s if not unicodedata.combining(c)).lower()).strip()
-
-
-def km(a_lat, a_lon, b_lat, b_lon) -> float:
-    p1, p2 = math.radians(a_lat), math.radians(b_lat)
-    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def _place_ok(gold: dict | None, ev: dict) -> bool:
