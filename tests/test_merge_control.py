@@ -157,7 +157,7 @@ def test_control_timeline_closes_a_period_at_the_recapture(store):
     assert simple == [
         ("Kupiansk", "Russia", "2022-04-01", "2022-09-10", "confirmed", ["t1", "t2"]),
         ("Balakliia", "Ukraine", "2022-09-08", None, "claimed", ["t4"]),
-        ("Kupiansk", "Ukraine", "2022-09-10", None, "reported", ["t3"]),
+        ("Kupiansk", "Ukraine", "2022-09-10", None, "confirmed", ["t3"]),  # told as fact
     ]
     assert periods[0]["place"] == {"name": "Kupiansk", "geonameid": 703656, "admin1": "Kharkivska oblast",
                                    "country_code": "UA", "latitude": 49.71, "longitude": 37.61}

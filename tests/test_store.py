@@ -275,11 +275,14 @@ def test_empty_file_becomes_a_database(tmp_path):
 
 
 def test_indexes_exist(store):
+    """The indexes the queries use, and none that only cost writes."""
     idx = {r[0] for r in store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
     text = " ".join(idx)
-    for cols in ("events (date)", "events (country_code, date)", "events (event_type)",
-                 "events (geonameid)", "events (article_id, seq)"):
+    for cols in ("events (date)", "events (country_code, date)", "events (article_id, seq)",
+                 "events (canonical_id)", "canonical_events (kind, date, latitude)"):
         assert cols in text
+    for unused in ("events (event_type)", "events (geonameid)", "place_mentions (geonameid)"):
+        assert unused not in text
 
 
 def test_bad_batch_size(store):

@@ -17,8 +17,31 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, TextIO
 
+from .gazetteer import fold
+
 STATE_PREFIXES = ("Military Forces of ", "Police Forces of ", "Government of ")
-CLAIM_RANK = {"denied": 0, "disputed": 1, "claimed": 2, "reported": 3, "confirmed": 4}
+CONFIRM_DAYS = 3  # a pull-out admitted this soon after a capture claim confirms it
+
+
+def control_claim(event_claim: str) -> str:
+    """An event's claim as a control claim: only claimed, confirmed or disputed. A change told
+    as fact (by the outlet, or by anyone but the gaining side) counts as confirmed."""
+    if event_claim in ("denied", "disputed"):
+        return "disputed"
+    return "claimed" if event_claim == "claimed" else "confirmed"
+
+
+def _days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
+def _add_support(store, period: ControlPeriod, r: dict, claim: str) -> None:
+    """Another report of the same control: its sources, its evidence, and a stronger claim
+    (a denial keeps the period disputed until a confirmation)."""
+    period.sources += [s for s in r["sources"] if s not in period.sources]
+    period.evidence += _evidence(store, r["id"])
+    if claim == "confirmed" or (claim == "disputed" and period.claim == "claimed"):
+        period.claim = claim
 
 
 def controller_name(actor: str | None) -> str | None:
@@ -52,6 +75,9 @@ class ControlPeriod:
                 "sources": list(self.sources), "evidence": list(self.evidence), "notes": "; ".join(self.notes)}
 
 
+PLACE_COLUMNS = ("place_name", "admin1", "country_code", "latitude", "longitude")
+
+
 def _place(c: dict) -> dict:
     return {"name": c["place_name"], "geonameid": c["geonameid"], "admin1": c["admin1"],
             "country_code": c["country_code"], "latitude": c["latitude"], "longitude": c["longitude"]}
@@ -80,18 +106,51 @@ def _changes(store, country: str | None) -> list[dict]:
     return sorted(out, key=lambda r: (r["date"], r["id"]))
 
 
+def _prefer_day(rows: list[dict]) -> list[dict]:
+    """'Russia seized it in February' and 'Russia seized it on 24 February' are one change:
+    a report dated only to the week or month gives way to a report of the same side dated
+    to a day inside that period, to which it adds its sources."""
+    out = []
+    for r in rows:
+        if r["time_precision"] != 1 and r["kind"] == "territory":
+            same = [o for o in rows if o["time_precision"] == 1 and o["kind"] == "territory"
+                    and controller_name(o["actor1"]) == controller_name(r["actor1"]) and _within(o["date"], r)]
+            if same:
+                same[0]["sources"] = same[0]["sources"] + [x for x in r["sources"] if x not in same[0]["sources"]]
+                continue
+        out.append(r)
+    return out
+
+
+def _within(day: str, coarse: dict) -> bool:
+    if coarse["time_precision"] == 2:
+        return abs(_days(coarse["date"], day)) <= 6
+    return day[:7] == coarse["date"][:7]
+
+
 def timeline(store, *, as_of: dt.date | str | None = None, country: str | None = None) -> list[ControlPeriod]:
     """Control periods of every place, oldest first; with ``as_of`` only what was known then."""
     changes = _changes(store, country)
     sides_by_country: dict[str, Counter] = defaultdict(Counter)
+    # a place the gazetteer lacks is known by its name; the report that locates it best
+    # (coordinates from what contains it) speaks for its country and position in every report
+    located: dict[str, dict] = {}
+    for r in changes:
+        if r["geonameid"] is None:
+            best = located.get(fold(r["place_name"]))
+            if best is None or (best["latitude"] is None and r["latitude"] is not None):
+                located[fold(r["place_name"])] = r
+    changes = [r if r["geonameid"] is not None else {
+        **r, **{k: located[fold(r["place_name"])][k] for k in PLACE_COLUMNS}} for r in changes]
     for r in changes:
         if r["kind"] == "territory" and controller_name(r["actor1"]):
             sides_by_country[r["country_code"]][controller_name(r["actor1"])] += 1
     by_place: dict[Any, list[dict]] = defaultdict(list)
     for r in changes:
-        by_place[r["geonameid"] or r["place_name"]].append(r)
+        by_place[r["geonameid"] or fold(r["place_name"])].append(r)
     periods: list[ControlPeriod] = []
     for key, rows in by_place.items():
+        rows = _prefer_day(rows)
         current: ControlPeriod | None = None
         for r in rows:
             actor = controller_name(r["actor1"])
@@ -99,6 +158,11 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
                 r["sub_event_type"] == "Non-violent transfer of territory" and "withdr" in (r["notes"] or ""))
             note = ""
             if withdrawal:
+                if current is not None and current.controller != actor and r["time_precision"] == 1 \
+                        and 0 <= _days(current.since, r["date"]) <= CONFIRM_DAYS:
+                    # the losing side admits the pull-out: the gaining side's claim is confirmed
+                    _add_support(store, current, r, "confirmed")
+                    continue
                 # only a dated withdrawal by the side that holds the place (or by a side we
                 # have not seen hold it yet) says who holds it next
                 if r["time_precision"] != 1 or (current is not None and current.controller != actor):
@@ -112,11 +176,7 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
             if not actor:
                 continue
             if current is not None and current.controller == actor:
-                current.sources += [s for s in r["sources"] if s not in current.sources]
-                current.evidence += _evidence(store, r["id"])
-                if CLAIM_RANK.get(r["claim"], 0) > CLAIM_RANK.get(current.claim, 0) and current.claim != "disputed" \
-                        or r["claim"] == "confirmed":
-                    current.claim = r["claim"]
+                _add_support(store, current, r, control_claim(r["claim"]))
                 if current.until is not None and current.until >= r["date"]:
                     current.until = None
                 continue
@@ -126,7 +186,7 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
                 if (dt.date.fromisoformat(r["date"]) - dt.date.fromisoformat(current.since)).days <= 1:
                     current.contested = True
             current = ControlPeriod(place=_place(r), controller=actor, since=r["date"], until=None,
-                                    claim=r["claim"], sources=list(r["sources"]), evidence=_evidence(store, r["id"]),
+                                    claim=control_claim(r["claim"]), sources=list(r["sources"]), evidence=_evidence(store, r["id"]),
                                     notes=[note] if note else [])
             if current.contested:
                 current.notes.append("contested")

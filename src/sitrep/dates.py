@@ -170,13 +170,16 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
             return When(d, 3, "past", start=d, end=pub)
         return When(d, 3, _tense(d, pub, dt.date(year, 12, 31)), start=d)
     # month without a year: "in March", or a month name the parser tagged as a date on its own
-    m = re.search(rf"\b(?:in|since|during|on|early|late|mid)\s+({_MONTH_RE})\b", text) or \
-        re.fullmatch(rf"\s*(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?({_MONTH_RE})\s*", text)
-    if m and m[1] != "may":
-        month = MONTHS[m[1]]
+    m = re.search(rf"\b(?:in|since|during|on|(early|late|mid)|the\s+(end|start|beginning|middle)\s+of)\s+"
+                  rf"({_MONTH_RE})\b", text) or re.fullmatch(rf"\s*()()({_MONTH_RE})\s*", text)
+    if m and m[3] != "may":
+        month = MONTHS[m[3]]
         year = pub.year if month <= pub.month else pub.year - 1
-        d = dt.date(year, month, 1)
-        return When(d, 3, "past", start=d)
+        part = (m[1] or m[2] or "").lower()
+        # "at the end of March": the month's last days, not its first
+        day = {"late": 25, "end": 28, "mid": 15, "middle": 15}.get(part, 1)
+        d = dt.date(year, month, day)
+        return When(min(d, pub), 3, "past", start=dt.date(year, month, 1))
     if _WEEKISH.search(text):
         return When(pub, 2, "past", start=pub - dt.timedelta(days=7), end=pub)
     if _MONTHISH.search(text):

@@ -5,7 +5,7 @@ territory-change types count as one kind), at the same place or within a few
 km, dated within a day of each other, with compatible actors and the same
 status. Merging is incremental and reversible: each stored event row keeps a
 ``canonical_id``; saving an article links its events to existing canonical
-events (found through indexes on kind and date, never by a scan) and
+events (found through indexes on kind, date and place, never by a scan) and
 recomputes only the canonical events it touched; replacing or removing an
 article unlinks its rows and recomputes theirs.
 
@@ -27,7 +27,8 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
-from .gazetteer import km
+from .gazetteer import fold, km
+from .geoparse import UNLISTED
 from .taxonomy import TERRITORY_TYPES
 
 NEAR_KM = 10.0
@@ -37,6 +38,24 @@ CANONICAL_COLUMNS = ("id", "kind", "event_type", "sub_event_type", "plover", "ac
                      "admin2", "feature_code", "geo_precision", "date", "time_precision", "fatalities",
                      "fatalities_max", "counts", "status", "claim", "claimed_by", "n_reports",
                      "n_sources", "sources", "notes")
+
+# Canonical events a report may merge into: of its kind and status, dated within DAY_WINDOW
+# days. Equal scores go to the first one: the earliest date, then the oldest canonical event
+# (rowid is creation order), the order a scan of a (kind, date) index gives.
+_SELECT = "SELECT * FROM canonical_events WHERE "
+_ORDER = " ORDER BY date, rowid"
+_ANYWHERE_SQL = _SELECT + "kind = ? AND status = ? AND date BETWEEN ? AND ?" + _ORDER
+# For a report with a fine place, only those at that place, nearby (a box looked up day by day),
+# or coarse (region/country-level) in its country. Each lookup has its own index (SQLite's
+# MULTI-INDEX OR), so none reads all the canonical events of the kind in the window, a set that
+# grows with the database. Dates are YYYY-MM-DD, so the box can name each day: with the date
+# fixed, the index on (kind, date, latitude) seeks straight to the latitude band.
+_NEARBY_LOOKUPS = ("date BETWEEN ? AND ? AND geonameid = ?",
+                   *["date = ? AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"]
+                   * (2 * DAY_WINDOW + 1),
+                   "date BETWEEN ? AND ? AND geo_precision = 3 AND country_code = ?")
+_NEARBY_SQL = (_SELECT + " OR ".join(f"(kind = ? AND status = ? AND {lookup})" for lookup in _NEARBY_LOOKUPS)
+               + _ORDER)
 
 
 def kind_of(sub_event_type: str | None, plover: str | None) -> str:
@@ -69,6 +88,12 @@ def _place_compatible(ev: dict, can: dict) -> float | None:
     """A distance-like score (lower is better), or None when the places cannot be one."""
     if ev["geonameid"] is not None and ev["geonameid"] == can["geonameid"]:
         return 0.0
+    if UNLISTED in (ev["feature_code"], can["feature_code"]):
+        # a place the gazetteer lacks is one place known by its name, located only roughly
+        # (by what contains it): never the same as another place near that spot
+        same = ev["feature_code"] == can["feature_code"] and \
+            fold(ev["place_name"] or "") == fold(can["place_name"] or "")
+        return 0.0 if same else None
     d = km(ev["latitude"], ev["longitude"], can["latitude"], can["longitude"])
     fine = (ev["geo_precision"] or 3) < 3 and (can["geo_precision"] or 3) < 3
     if fine and d <= NEAR_KM:
@@ -125,21 +150,8 @@ class Merger:
         day = _day(ev["date"])
         if day is None:
             return None
-        lo = (day - dt.timedelta(days=DAY_WINDOW)).isoformat()
-        hi = (day + dt.timedelta(days=DAY_WINDOW)).isoformat()
-        sql = "SELECT * FROM canonical_events WHERE kind = ? AND date BETWEEN ? AND ? AND status = ?"
-        params: list = [kind_of(ev["sub_event_type"], ev["plover"]), lo, hi, ev["status"]]
-        if ev["latitude"] is not None and (ev["geo_precision"] or 3) < 3:
-            # only places nearby, or coarse (region/country-level) reports in the same country
-            dlat = NEAR_KM / 111.0
-            dlon = NEAR_KM / (111.0 * max(0.1, math.cos(math.radians(ev["latitude"]))))
-            sql += (" AND (geonameid = ? OR (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)"
-                    " OR (geo_precision = 3 AND country_code = ?))")
-            params += [ev["geonameid"], ev["latitude"] - dlat, ev["latitude"] + dlat,
-                       ev["longitude"] - dlon, ev["longitude"] + dlon, ev["country_code"]]
-        cands = self._rows(sql, params)
         best, best_score = None, None
-        for can in cands:
+        for can in self._candidates(ev, day):
             if can["n_reports"] == 0:
                 continue
             score = _place_compatible(ev, can)
@@ -151,6 +163,21 @@ class Merger:
             if best_score is None or score < best_score:
                 best, best_score = can["id"], score
         return best
+
+    def _candidates(self, ev: dict, day: dt.date) -> list[dict]:
+        """The canonical events ``ev`` may merge into (no others can pass ``_place_compatible``)."""
+        days = [(day + dt.timedelta(days=k)).isoformat() for k in range(-DAY_WINDOW, DAY_WINDOW + 1)]
+        same = [kind_of(ev["sub_event_type"], ev["plover"]), ev["status"]]
+        if ev["latitude"] is None or (ev["geo_precision"] or 3) >= 3:
+            return self._rows(_ANYWHERE_SQL, [*same, days[0], days[-1]])
+        dlat = NEAR_KM / 111.0
+        dlon = NEAR_KM / (111.0 * max(0.1, math.cos(math.radians(ev["latitude"]))))
+        box = [ev["latitude"] - dlat, ev["latitude"] + dlat, ev["longitude"] - dlon, ev["longitude"] + dlon]
+        params = [*same, days[0], days[-1], ev["geonameid"]]  # in the order of _NEARBY_LOOKUPS
+        for d in days:
+            params += [*same, d, *box]
+        params += [*same, days[0], days[-1], ev["country_code"]]
+        return self._rows(_NEARBY_SQL, params)
 
     # -- reconciling ----------------------------------------------------------
     def recompute(self, cid: str) -> None:

@@ -121,6 +121,28 @@ def m002_canonical_events(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX idx_events_canonical ON events (canonical_id)")
 
 
+@migration
+def m003_merge_indexes(db: sqlite3.Connection) -> None:
+    """Indexes that let merging seek its candidates (see ``Merger._candidates``).
+
+    On (kind, date) merging read every canonical event of the kind in its date
+    window, a number that grows with the database. The index on articles'
+    content hash goes: no query looks an article up by it (the hash is only
+    compared once the article is found by id), and with random keys it cost
+    every save writes all over its pages. So do the indexes on events' types and
+    places' ids: the type filter compares lower-cased values (no index serves it)
+    and nothing looks events or mentions up by geonameid.
+    """
+    for name in ("idx_canonical_kind_date", "idx_canonical_geonameid", "idx_articles_content_hash",
+                 "idx_events_event_type", "idx_events_sub_event_type", "idx_events_geonameid",
+                 "idx_place_mentions_geonameid"):
+        db.execute(f"DROP INDEX {name}")
+    db.execute("CREATE INDEX idx_canonical_kind_date_latitude ON canonical_events (kind, date, latitude)")
+    db.execute("CREATE INDEX idx_canonical_geonameid_date ON canonical_events (geonameid, date)")
+    db.execute("CREATE INDEX idx_canonical_coarse ON canonical_events (kind, country_code, date) "
+               "WHERE geo_precision = 3")
+
+
 # -- values in and out ---------------------------------------------------------
 
 Day = str | dt.date | None
@@ -323,6 +345,11 @@ class Store:
             conn.execute("PRAGMA busy_timeout=5000")
             conn.execute("PRAGMA synchronous=NORMAL")  # with WAL the file stays consistent after a crash; a power cut may lose the last batch
             conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: merging reads recent events
+            # A batch saved into a large database dirties thousands of index pages all over the
+            # file; at SQLite's default of 1,000 WAL pages every batch was checkpointed (and
+            # synced) on its own, copying again pages the next batch rewrites. 10,000 pages
+            # (40 MB) of WAL let several batches share one checkpoint; closing runs the last.
+            conn.execute("PRAGMA wal_autocheckpoint=10000")
             store.migrate()
         except BaseException:
             conn.close()

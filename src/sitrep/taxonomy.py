@@ -109,8 +109,8 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "flag": (["raise", "hoist", "plant", "unfurl", "hang", "fix"], []),
     # "X-backed forces drove the militants out of X", "ousted the group from X": taking X
     "oust": (["oust", "expel", "drive", "push", "clear", "rid"], ["ouster", "ousting", "expulsion"]),
-    "withdraw": (["withdraw", "retreat", "pull", "abandon", "leave"],
-                 ["withdrawal", "retreat", "pullout", "exit"]),
+    "withdraw": (["withdraw", "retreat", "pull", "abandon", "leave", "regroup"],  # "regroup": an army's word for it
+                 ["withdrawal", "retreat", "pullout", "exit", "regrouping"]),
     "surround": (["surround", "encircle", "besiege", "blockade"], ["siege", "encirclement", "blockade"]),
     # violence
     "clash": (["clash", "fight", "battle", "ambush", "engage", "repel", "repulse", "skirmish"],

@@ -46,26 +46,43 @@ def _same_place(period: dict, name: str, geonameid=None) -> bool:
     return bool(p["name"]) and fold(p["name"]) == fold(name)
 
 
-def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_of=None) -> dict:
-    """``ids_of(name, country_code)``: gazetteer ids a gold place name may have (its spelling may differ)."""
-    found = date_ok = 0
-    used = set()
+def compare_control(periods: list[dict], gold: dict, ids_of=None) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+    """Each gold control change with the period that matches it (same place, same controller,
+    the nearest start date) or None, and the periods no gold change matched.
+
+    ``ids_of(name, country_code)``: gazetteer ids a gold place name may have (its spelling may differ)."""
+    used: set[int] = set()
+    pairs = []
     for g in gold["control_changes"]:
         ids = ids_of(g["place"], g.get("country_code")) if ids_of and not g.get("geonameid") else set()
         cands = [i for i, p in enumerate(periods) if i not in used and p["controller"] == g["controller"]
                  and (_same_place(p, g["place"], g.get("geonameid")) or p["place"]["geonameid"] in ids)]
         if not cands:
+            pairs.append((g, None))
+            continue
+        i = min(cands, key=lambda i: abs(_days_between(periods[i]["since"], g["since"])))
+        used.add(i)
+        pairs.append((g, periods[i]))
+    return pairs, [p for i, p in enumerate(periods) if i not in used]
+
+
+def _days_between(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days
+
+
+def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_of=None) -> dict:
+    pairs, extra = compare_control(periods, gold, ids_of)
+    found = date_ok = claim_ok = 0
+    for g, p in pairs:
+        if p is None:
             out.write(f"MISSING  {g['since']} {g['place']} -> {g['controller']}\n")
             continue
-        i = min(cands, key=lambda i: abs((dt.date.fromisoformat(periods[i]["since"]) -
-                                          dt.date.fromisoformat(g["since"])).days))
-        used.add(i)
-        err = (dt.date.fromisoformat(periods[i]["since"]) - dt.date.fromisoformat(g["since"])).days
+        err = _days_between(p["since"], g["since"])
         found += 1
         date_ok += abs(err) <= 1
-        out.write(f"FOUND    {g['since']} {g['place']} -> {g['controller']}: since {periods[i]['since']} "
-                  f"(error {err:+d} days), claim {periods[i]['claim']} (gold {g['claim']})\n")
-    extra = [p for i, p in enumerate(periods) if i not in used]
+        claim_ok += p["claim"] == g["claim"]
+        out.write(f"FOUND    {g['since']} {g['place']} -> {g['controller']}: since {p['since']} "
+                  f"(error {err:+d} days), claim {p['claim']} (gold {g['claim']})\n")
     for p in extra:
         out.write(f"EXTRA    {p['since']} {p['place']['name']} -> {p['controller']} ({', '.join(p['sources'])})\n")
     n = len(gold["control_changes"])
@@ -75,13 +92,64 @@ def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_
         "control_recall": round(found / n, 3),
         "control_precision": round(found / len(periods), 3) if periods else 0.0,
         "control_date_within_1_day": round(date_ok / n, 3),
+        "control_claim_accuracy": round(claim_ok / found, 3) if found else 0.0,
         "merged_events": merged,
         "merged_events_gold": gold_merged,
         "merged_event_ratio": round(merged / gold_merged, 3),
     }
 
 
-def run_sample(data: Path, pipeline, out: TextIO) -> dict:
+def match_events(canonical: list[dict], gold_events: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Each canonical event against the gold events: the first gold event of the same kind (the
+    territory types count as one), reported by one of the same dispatches and dated within a day.
+    Returns the canonical events matched to each gold key and the unmatched (extra) ones."""
+    from ..merge import kind_of
+
+    matched: dict[str, list[dict]] = {}
+    extra = []
+    for c in canonical:
+        sources = set(c["sources"])
+        for g in gold_events:
+            if kind_of(g["acled_sub_event_type"], g["plover"]) != c["kind"] or not sources & set(g["source_ids"]):
+                continue
+            if g["date"] and c["date"] and abs((dt.date.fromisoformat(g["date"]) -
+                                                dt.date.fromisoformat(c["date"])).days) > 1:
+                continue
+            matched.setdefault(g["key"], []).append(c)
+            break
+        else:
+            extra.append(c)
+    return matched, extra
+
+
+def score_events(canonical: list[dict], gold: dict, out: TextIO) -> dict:
+    """Merged events against the gold events: found, reported twice, missing, extra."""
+    events = gold["events"]
+    matched, extra = match_events(canonical, events)
+    required = [g for g in events if not g.get("optional")]
+    allowed = {g["key"]: len(g.get("places") or [1]) for g in events}  # ACLED: one event per location
+    twice = {k: v for k, v in matched.items() if len(v) > allowed[k]}
+    for k, v in twice.items():
+        out.write(f"TWICE    {k}: {len(v)} canonical events ({', '.join(str(c['place_name']) for c in v)})\n")
+    for g in required:
+        if g["key"] not in matched:
+            out.write(f"MISSING  event {g['key']}\n")
+    for c in extra:
+        out.write(f"EXTRA    event {c['date']} {c['kind']} at {c['place_name']} ({', '.join(c['sources'])})\n")
+    found = sum(min(len(matched.get(g["key"], [])), allowed[g["key"]]) for g in required)
+    n_gold = sum(allowed[g["key"]] for g in required)
+    return {
+        "events_found": found,
+        "events_gold": n_gold,
+        "event_recall": round(found / n_gold, 3) if n_gold else 0.0,
+        "events_reported_twice": len(twice),
+        "events_extra": len(extra),
+    }
+
+
+def ingest_sample(data: Path, pipeline) -> tuple[dict, list[dict], list[dict], int]:
+    """Ingest the sample corpus into a fresh database: its gold, the control periods, the
+    canonical events and the number of dispatches read."""
     from ..sources import iter_articles
 
     gold = json.loads((data / "gold.json").read_text())
@@ -89,13 +157,23 @@ def run_sample(data: Path, pipeline, out: TextIO) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         store = _ingest(pipeline, articles, Path(tmp) / "sample.db")
         periods = [p.to_dict() for p in control.timeline(store)]
-        merged = store.merge_counts()["canonical_events"]
+        canonical = store.canonical_events()
         store.close()
-    out.write(f"sample corpus: {len(articles)} dispatches, {len(periods)} control periods\n")
-    def ids_of(name, cc):
-        return {c.geonameid for c in pipeline.gazetteer.candidates(name) if not cc or c.country_code == cc}
+    return gold, periods, canonical, len(articles)
 
-    return score_sample(periods, gold, merged, out, ids_of)
+
+def gazetteer_ids(gazetteer):
+    """``ids_of(name, country_code)`` for a gold place named as the text names it."""
+    def ids_of(name, cc):
+        return {c.geonameid for c in gazetteer.candidates(name) if not cc or c.country_code == cc}
+    return ids_of
+
+
+def run_sample(data: Path, pipeline, out: TextIO) -> dict:
+    gold, periods, canonical, n = ingest_sample(data, pipeline)
+    out.write(f"sample corpus: {n} dispatches, {len(periods)} control periods\n")
+    scores = score_sample(periods, gold, len(canonical), out, gazetteer_ids(pipeline.gazetteer))
+    return {**scores, **score_events(canonical, gold, out)}
 
 
 def run_guardian(data: Path, pipeline, out: TextIO, db: Path | None = None) -> dict:

@@ -63,6 +63,8 @@ from .lexicon import (
     REPORT_VERBS,
     RESPONSIBILITY,
     SAY_VERBS,
+    WEAPON_NOUNS,
+    FIRE_VERBS,
     TAKEN,
     TERMINAL,
     TERRITORIAL,
@@ -87,7 +89,7 @@ from .syntax import (
     _subject,
     _verbal,
 )
-from .where import _is_place_tok, _nearest_place, _not_where, _pick_place, _source_place
+from .where import _is_place_tok, _modifier, _nearest_place, _not_where, _pick_place, _source_place
 
 
 BACK_DETERMINERS = {"the", "this", "that", "these", "those", "such"}
@@ -108,6 +110,12 @@ def _refers_back(tok, sent) -> bool:
                    t.lower_ in PLACE_NOUNS or (t.dep_ == "prep" and t.lower_ in ("on", "in", "at", "by", "near"))
                    for t in own)
 
+
+CONTROL_VERBS = frozenset("control controls controlled hold holds held occupy occupies occupied".split())
+# who speaks for a state without naming it ("the ministry said", "the military said")
+STATE_VOICES = frozenset("""ministry military army government command kremlin minister spokesman spokeswoman
+    spokesperson officials staff presidency office""".split())
+_STATE_ACTOR = re.compile(r"(?:Military Forces|Police Forces|Government) of (?:the )?(.+?)(?: \(\d{4}-\))?$")
 
 class EventExtractor:
     """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
@@ -157,7 +165,11 @@ class EventExtractor:
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         mention_starts = [m.start for m in mentions]
         sents = list(doc.sents)
+        self._named_speakers = [(sp.i, cc) for t in doc if t.lower_ in SAY_VERBS
+                                for sp in [_subject(t)] if sp is not None
+                                for cc in [self._named_country(sp)] if cc]
         drafts: list[_Draft] = []
+        self._control_confirmed: set[str] = set()
         stats = []
         last_place_in_para: dict[int, PlaceMention] = {}
         for si, sent in enumerate(sents):
@@ -184,10 +196,16 @@ class EventExtractor:
                         drafts.append(replace(d, place=m, evidence=list(d.evidence), notes=list(d.notes),
                                               counts=dict(d.counts), more_places=[]))
                     d.more_places = []
-            cities = [m for m in sent_mentions if m.place and not m.place.is_country and not _not_where(m, doc)]
+            cities = [m for m in sent_mentions if m.place and not m.place.is_country and not _not_where(m, doc)
+                      and not _modifier(m, doc)]  # not "the X People's Republic"
             if cities:
                 last_place_in_para[para] = cities[-1]
         drafts = _merge(drafts)
+        for d in drafts:  # a side's control, confirmed anywhere in the article, confirms its gains
+            state = _STATE_ACTOR.match(d.actor1 or "")
+            if d.category in ("capture", "recapture") and state and d.claim in ("claimed", "reported") and \
+                    self._country_code(state.group(1)) in self._control_confirmed:
+                d.claim = "confirmed"
         for d in drafts:
             if d.category == "protest" and d.status == "happened":
                 # what the police or the crowd did is often told in the next sentences
@@ -264,6 +282,10 @@ class EventExtractor:
                         for t in tok.subtree if t.i > obj.i):
                     return None
                 source = obj
+            if source is None and subj is not None and tok.lower_.startswith("regroup"):
+                # "its units in the X area were being regrouped": the place the units are pulled from
+                source = next((g for c in subj.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "around")
+                               for g in c.subtree if _is_place_tok(g, sent_mentions)), None)
             place_obj = source
         if not is_verb and category in ("capture", "recapture", "withdraw", "oust"):
             poss = next((c for c in tok.children if c.dep_ == "poss"), None)
@@ -311,6 +333,9 @@ class EventExtractor:
         if category == "request" and tok.lower_ in ("call", "calls", "called", "calling") and is_verb:
             if not any(c.lower_ in PHRASAL["call"] for c in tok.children):
                 return None
+        if category in ("accuse", "reject") and obj is not None and self._events_before and (
+                obj.lower_ in EVENT_NOUNS or obj.lower_ in TRIGGER_INDEX) and _refers_back(obj, sent):
+            return None  # "condemned the attack", "dismissed the reports": a reaction to what was told
         if category == "base" and (obj is None or obj.lower_ not in ("base", "headquarters", "outpost", "camp", "bases")):
             return None
         if category == "deploy":
@@ -354,6 +379,8 @@ class EventExtractor:
                 if subj is None or (speaker is not None and subj.i == speaker.i) or subj.lower_ in ("they", "it", "he", "she", "we"):
                     subj = speaker
                 break
+            if a.lower_ in CONFIRM_VERBS and a.i != tok.i:
+                break  # "denied X while acknowledging heavy fighting": the fighting is admitted
             if a.lower_ in DENY_VERBS and a.i != tok.i:
                 d.claim = "denied"
                 speaker = _subject(a)
@@ -444,15 +471,39 @@ class EventExtractor:
         if tok is None or not any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our") for c in tok.children):
             return None
         for a in tok.ancestors:
-            if a.lower_ in SAY_VERBS or a.lower_ in CLAIM_VERBS:
+            if a.lower_ in SAY_VERBS or a.lower_ in CLAIM_VERBS or a.lower_ in DENY_VERBS:
                 speaker = _subject(a)
                 if speaker is None:
                     return None
-                for t in speaker.subtree:
-                    cc = act.STATE_ABBREVIATIONS.get(t.lower_) or self.geo.demonym(t.text) or (
-                        self._country_code(t.text) if t.pos_ == "PROPN" else None)
-                    if cc:
-                        return cc
+                return self._named_country(speaker)
+        return None
+
+    def _named_country(self, tok) -> str | None:
+        """The state a phrase names ("Russia's defence ministry", "Ukrainian officials"), if any."""
+        for t in tok.subtree:
+            cc = act.STATE_ABBREVIATIONS.get(t.lower_) or self.geo.demonym(t.text) or (
+                self._country_code(t.text) if t.pos_ == "PROPN" else None)
+            if cc:
+                return cc
+        return None
+
+    def _claimed_by_own_side(self, tok, actor: str | None, ctx) -> str | None:
+        """'Russia's defence ministry said its forces had taken X': a side reporting its own
+        action is only a claim (an interested party). Returns the speaker, or None."""
+        state = _STATE_ACTOR.match(actor or "")
+        if state is None:
+            return None
+        for a in list(tok.ancestors)[:4]:
+            if a.lower_ in SAY_VERBS:
+                speaker = _subject(a)
+                if speaker is None or speaker.i == tok.i:
+                    return None
+                said_by = self._named_country(speaker)
+                if said_by is None and any(t.lower_ in STATE_VOICES for t in speaker.subtree):
+                    # "..., the defence ministry said" after "Russia said ...": the same side speaking
+                    said_by = next((cc for i, cc in reversed(self._named_speakers) if i < speaker.i), None)
+                if said_by and said_by == self._country_code(state.group(1)):
+                    return act.normalise(_phrase(speaker), ctx, country_hint=said_by) or actor
                 return None
         return None
 
@@ -500,6 +551,8 @@ class EventExtractor:
             return False  # "called the shooting a massacre": a name for an event, not a new one
         if _after_light_verb(tok):
             return True  # "staged a protest", "called a strike": reported as done by someone
+        if tok.lower_ in WEAPON_NOUNS and _governing_verb(tok) not in FIRE_VERBS:
+            return False  # "the remains of a rocket", "the weapon was a missile"
         if tok.dep_ == "compound":
             return False
         if self._events_before and tok.dep_ in ("dobj", "pobj", "attr") and _refers_back(tok, sent):
@@ -545,8 +598,15 @@ class EventExtractor:
             if _negated(tok):
                 continue
             obj = _object(tok)
-            refers = obj is not None and (obj.lower_ in EVENT_NOUNS or obj.lower_ in TRIGGER_INDEX)
+            # "confirmed the capture" refers back; "acknowledging heavy fighting" tells something new
+            refers = obj is not None and (obj.lower_ in EVENT_NOUNS or obj.lower_ in TRIGGER_INDEX and any(
+                c.dep_ == "poss" or c.lower_ in ("the", "this", "that", "its", "their") for c in obj.children))
             if not refers:
+                held = next((c for c in tok.children if c.dep_ == "ccomp" and c.lower_ in CONTROL_VERBS), None)
+                holder = _subject(held) if held is not None and low in CONFIRM_VERBS else None
+                if holder is not None and self._named_country(holder):
+                    # "the mayor said ..., confirming that Russian forces now controlled the city"
+                    self._control_confirmed.add(self._named_country(holder))
                 continue
             speaker = _subject(tok)
             who = act.normalise(_phrase(speaker), ctx) if speaker is not None else None
@@ -614,6 +674,11 @@ class EventExtractor:
             if home and home not in d.actor1:
                 d.sub_event_type = "Non-state actor overtakes territory"
                 d.notes.append("territory taken by a foreign state's forces")
+        if d.claim == "reported" and d.status == "happened" and d.category not in POLITICAL | {"withdraw"}:
+            # a side announcing its own plans or moves is not claiming; a side telling its own gains is
+            speaker = self._claimed_by_own_side(d.trigger, d.actor1, ctx)
+            if speaker is not None:
+                d.claim, d.claimed_by = "claimed", speaker
         kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
         if kind in ("Protests", "Riots"):
             # ACLED names the crowd itself: "Protesters (Chile)", "Rioters (India)" (codebook inter 5 and 6)
@@ -806,6 +871,16 @@ def _state_not_event(tok) -> bool:
     return tok.dep_ == "dobj" and head.lower_ in ("end", "ending", "ended", "ends")
 
 
+def _governing_verb(tok) -> str | None:
+    """The verb a noun hangs from, through prepositions and quantities ("fired dozens of missiles" -> fired)."""
+    for a in tok.ancestors:
+        if a.pos_ in ("VERB", "AUX"):
+            return a.lower_
+        if a.dep_ not in ("prep", "pobj", "dobj", "nummod", "quantmod", "conj", "appos", "compound", "amod"):
+            return None
+    return None
+
+
 def _background(tok, clause) -> bool:
     """A territory event told as background: in the past perfect outside reported speech, in a
     relative clause, or with 'since' / 'ago' / 'earlier' and no date of its own; a noun that dates
@@ -840,6 +915,16 @@ def _conditional(tok, sent) -> bool:
     return False
 
 
+def _in_relative_clause(t, tok) -> bool:
+    """``t`` sits in a relative clause below ``tok``: it dates that clause, not ``tok`` - unless
+    that clause tells the same move ("recaptured X, which troops first entered on Thursday")."""
+    while t.i != tok.i and t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl") and t.pos_ in ("VERB", "AUX") and not _participial(t):
+            return _VERB_LOOKUP.get(t.lower_) not in ("take", "capture", "recapture", "withdraw")
+        t = t.head
+    return False
+
+
 def _date_for(tok, sent, published):
     best, best_dist = None, None
     chain = [tok]
@@ -857,6 +942,8 @@ def _date_for(tok, sent, published):
             continue
         if DURATION.match(ent.text.strip()):
             continue  # "a siege of nearly three months", "for weeks": how long, not when
+        if _in_relative_clause(ent.root, tok):
+            continue  # "pulled out of the town, which had been their base since April"
         when = resolve(ent.text, published)
         if when is None:
             continue

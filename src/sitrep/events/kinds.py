@@ -75,8 +75,10 @@ def _labour_strike(tok) -> bool:
     """'a general strike', 'workers went on strike', 'teachers staged a strike': a protest, not a missile."""
     doc = tok.doc
     left = [t.lower_ for t in doc[max(tok.sent.start, tok.i - 3): tok.i]]
-    if "on" in left[-1:] or set(left) & STRIKE_CUES or _after_light_verb(tok):
+    if "on" in left[-1:] or set(left) & STRIKE_CUES:
         return True
+    if _after_light_verb(tok) and not tok.head.lower_.startswith(("carr", "conduct", "launch")):
+        return True  # "staged a strike"; "carried out strikes" is an attack
     subj = _subject(_clause_head(tok))
     return subj is not None and _is_crowd(subj)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..taxonomy import TERRITORY_TYPES
 from .draft import _Draft
 from .lexicon import FOLDABLE, VIOLENT_PRIORITY
@@ -86,10 +88,24 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
         return False
     if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold:
         return False
-    if a.when and b.when and a.when.date != b.when.date and a.when.precision == 1 and b.when.precision == 1:
+    if a.when and b.when and not _same_period(a.when, b.when):
         return False
     if kind_a is None and kind_b is None and not retreat_fold:
         return False
     if (pa is None or pb is None) and not (a.actor1 and a.actor1 == b.actor1):
         return False
     return True
+
+
+def _same_period(a, b) -> bool:
+    """Two dates that can be one day: equal days, or a day inside the other's week or month."""
+    coarse = max(a.precision, b.precision)
+    if coarse == 1:
+        return a.date == b.date
+    if coarse == 2:
+        return abs((a.date - b.date).days) <= 6
+    wide, other = (a, b) if a.precision == 3 else (b, a)
+    first = wide.date.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    # "at the end of March" and "on 2 April" may be one withdrawal: a few days' slack at the edges
+    return first - dt.timedelta(days=3) <= other.date <= last + dt.timedelta(days=3)

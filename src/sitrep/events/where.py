@@ -59,7 +59,13 @@ def _not_where(m, doc) -> bool:
     if t.dep_ == "nsubj" and t.head.lower_ not in BE_FORMS and (
             t.head.lower_ in SAY_VERBS or any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in t.head.children)):
         return True  # "Moscow was not obstructing the talks", "Kyiv said": who acts, not where
+    if t.dep_ == "pobj" and t.head.lower_ in ("from", "by") and t.head.head.lower_ in VOICE_NOUNS:
+        return True  # "no confirmation from Kyiv", "a statement by Moscow": who speaks
     return _ref_point(m, doc)
+
+
+VOICE_NOUNS = frozenset("""comment comments confirmation response reaction statement statements word denial
+    announcement claim claims reply""".split())
 
 
 def _ref_point(m, doc) -> bool:
@@ -75,7 +81,11 @@ def _ref_point(m, doc) -> bool:
 def _modifier(m, doc) -> bool:
     """'the Zaporizhzhia nuclear plant': a place naming another thing, not the place itself."""
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.pos_ == "NOUN"
+    return span is not None and span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.pos_ == "NOUN" \
+        and span.root.head.lower_ not in ADMIN_NOUNS  # "Luhansk region" is the region itself
+
+
+ADMIN_NOUNS = frozenset("region province oblast district governorate state county municipality".split())
 
 
 def _pick_place(tok, obj, sent, mentions, category):
