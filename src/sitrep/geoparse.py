@@ -58,6 +58,7 @@ _INSEP = re.compile(r"\bin\b", re.I)
 _SENT_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'(])|\n")
 W_COUNTRY, W_TOP = 2.0, 0.5
 UNLISTED = "UNL"  # feature code of a place the gazetteer lacks, located by what contains it
+_DIRECT_CONTAINER = re.compile(r"^\s*(?:,\s*(?:in\s+)?|(?:in|near|outside)\s+)(?:the\s+)?(?:[a-z]+ern\s+)?$")
 _ISLAND = re.compile(r"\b(?:island|islands|isle|islet)$", re.I)
 _DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(?:town|village|hamlet|settlement|city|island)\s+of\s+$")
 SMALL_TOWN = 10_000  # a town this small, in a country the story is not about, is left unresolved
@@ -110,12 +111,15 @@ class Geoparser:
         for k, (c, place, _, _) in enumerate(resolved):
             if place is not None or not (c.unlisted or (c.feature and _ISLAND.search(c.text))):
                 continue
+            # a name only NER calls a place ("honoured as Heroes of Ukraine") needs its container
+            # right after it: "X in Y", "X, Y", "X near Y"
+            cued = c.strong or c.feature
             m = _DEMONYM_BEFORE.search(text[max(0, c.start - 60):c.start])
             own_cc = self.gaz.demonym(m.group(1)) if m else None  # "the Polish village of X"
             container = None
             for c2, p2, _, _ in resolved[k + 1:]:
                 gap = text[c.end:c2.start]
-                if len(gap) > 80 or _SENT_END.search(gap):
+                if len(gap) > 80 or _SENT_END.search(gap) or not (cued or _DIRECT_CONTAINER.match(gap)):
                     break
                 if p2 is not None and (not is_big(p2) or p2.is_country) and \
                         (own_cc is None or p2.country_code == own_cc):
@@ -123,6 +127,8 @@ class Geoparser:
                     break
             if container is None:
                 cc = own_cc
+                if not cued:
+                    continue
                 if cc is None:
                     if top_cc is None:
                         shares = self._votes([r[0] for r in resolved], demonyms, context_country)

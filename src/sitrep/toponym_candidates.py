@@ -57,6 +57,8 @@ _OF_PREV = _hints(PPL="city town village", ADM1="province governorate region sta
                        "siege control liberation out recapture seizure loss occupation withdrawal")
 # "the village of X", "the small town of X": X is a settlement even when the gazetteer lacks it
 _SETTLEMENT_OF = re.compile(r"\b(?:town|village|hamlet|settlement|city)\s+of\s+$", re.I)
+_COMPASS_WORDS = frozenset("""central northern southern eastern western north south east west northeast northwest
+    southeast southwest north-east north-west south-east south-west downtown rural""".split())
 _STRONG_PREV = frozenset("near outside nearby around towards toward via across throughout".split())
 _APPOS = frozenset("city town village capital province district region north south east west "
                    "stronghold hometown border".split())
@@ -309,6 +311,8 @@ class CandidateFinder:
                 p1 = ""
             elif k > 0 and not text[toks[k - 1].end:toks[k].start].strip():
                 p2 = toks[k - 1].text.lower()
+                if p1 in _COMPASS_WORDS and p2 in _WEAK_PREV | _STRONG_PREV:
+                    p1, p2 = p2, ""  # "in central Kherson": the cue before the compass word
         if j < len(toks) and not text[toks[j - 1].end:toks[j].start].strip():
             nx = toks[j].text.lower()
             if nx in TYPE_HINT:

@@ -37,6 +37,7 @@ from .kinds import _is_crowd, _is_forces, _labour_strike, _protest_kind, _sub_ty
 from .lexicon import (
     _NOUN_LOOKUP,
     _VERB_LOOKUP,
+    ARTILLERY_NOUNS,
     ATTEMPT_VERBS,
     BACKGROUND_WORDS,
     CHROME,
@@ -46,6 +47,7 @@ from .lexicon import (
     DONE_WHEN_ANNOUNCED,
     DURATION,
     EVENT_NOUNS,
+    FIRE_VERBS,
     FLAG_PREPS,
     FLAG_WORDS,
     FUTURE,
@@ -63,8 +65,6 @@ from .lexicon import (
     REPORT_VERBS,
     RESPONSIBILITY,
     SAY_VERBS,
-    WEAPON_NOUNS,
-    FIRE_VERBS,
     TAKEN,
     TERMINAL,
     TERRITORIAL,
@@ -89,8 +89,14 @@ from .syntax import (
     _subject,
     _verbal,
 )
-from .where import _is_place_tok, _modifier, _nearest_place, _not_where, _pick_place, _source_place
-
+from .where import (
+    _is_place_tok,
+    _modifier,
+    _nearest_place,
+    _not_where,
+    _pick_place,
+    _source_place,
+)
 
 BACK_DETERMINERS = {"the", "this", "that", "these", "those", "such"}
 CHARACTERISE = {"call", "called", "calls", "calling", "describe", "described", "describes", "label", "labelled",
@@ -111,6 +117,10 @@ def _refers_back(tok, sent) -> bool:
                    for t in own)
 
 
+MONITOR_VERBS = frozenset("""track tracks tracked tracking monitor monitors monitored monitoring document documents
+    documented documenting record records recorded recording count counts counted counting""".split())
+AGREEMENT_NOUNS = frozenset("""agreement agreements deal deals accord accords treaty treaties ceasefire truce
+    pact memorandum protocol armistice""".split())
 CONTROL_VERBS = frozenset("control controls controlled hold holds held occupy occupies occupied".split())
 # who speaks for a state without naming it ("the ministry said", "the military said")
 STATE_VOICES = frozenset("""ministry military army government command kremlin minister spokesman spokeswoman
@@ -333,6 +343,11 @@ class EventExtractor:
         if category == "request" and tok.lower_ in ("call", "calls", "called", "calling") and is_verb:
             if not any(c.lower_ in PHRASAL["call"] for c in tok.children):
                 return None
+        if category == "grenade" and tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("stun", "flash", "smoke", "sound"):
+            return None  # crowd control, told with the protest it broke up
+        if category == "agreement" and tok.lower_.startswith("sign") and (
+                obj is None or obj.lower_ not in AGREEMENT_NOUNS):
+            return None  # "signed open letters", "signed a decree": no agreement between sides
         if category in ("accuse", "reject") and obj is not None and self._events_before and (
                 obj.lower_ in EVENT_NOUNS or obj.lower_ in TRIGGER_INDEX) and _refers_back(obj, sent):
             return None  # "condemned the attack", "dismissed the reports": a reaction to what was told
@@ -448,7 +463,8 @@ class EventExtractor:
         d.when = _date_for(tok, sent, published)
         if d.when is not None and d.when.tense == "history":
             return None
-        if d.when is None and category in ("capture", "recapture", "withdraw") and _background(tok, clause):
+        if category in ("capture", "recapture", "withdraw") and (
+                (d.when is None and _background(tok, clause)) or _since_clause(tok, clause)):
             return None  # "which Russia had captured since ...": told as background, no date of its own
         if _conditional(tok, sent):
             return None  # "if confirmed, it would be the first city to fall"
@@ -551,7 +567,9 @@ class EventExtractor:
             return False  # "called the shooting a massacre": a name for an event, not a new one
         if _after_light_verb(tok):
             return True  # "staged a protest", "called a strike": reported as done by someone
-        if tok.lower_ in WEAPON_NOUNS and _governing_verb(tok) not in FIRE_VERBS:
+        if tok.dep_ == "dobj" and tok.head.lower_ in MONITOR_VERBS:
+            return False  # "a group that tracks arrests": what someone counts, not an event
+        if tok.lower_ in ARTILLERY_NOUNS and _governing_verb(tok) not in FIRE_VERBS:
             return False  # "the remains of a rocket", "the weapon was a missile"
         if tok.dep_ == "compound":
             return False
@@ -881,6 +899,12 @@ def _governing_verb(tok) -> str | None:
     return None
 
 
+def _since_clause(tok, clause) -> bool:
+    """'protests have been held daily since Russian forces took it over': a reference point."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else clause
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "since" for c in verb.children)
+
+
 def _background(tok, clause) -> bool:
     """A territory event told as background: in the past perfect outside reported speech, in a
     relative clause, or with 'since' / 'ago' / 'earlier' and no date of its own; a noun that dates
@@ -919,7 +943,10 @@ def _in_relative_clause(t, tok) -> bool:
     """``t`` sits in a relative clause below ``tok``: it dates that clause, not ``tok`` - unless
     that clause tells the same move ("recaptured X, which troops first entered on Thursday")."""
     while t.i != tok.i and t.head.i != t.i:
-        if t.dep_ in ("relcl", "acl") and t.pos_ in ("VERB", "AUX") and not _participial(t):
+        if t.dep_ == "relcl" and (t.tag_ in ("VBD", "VBN") or any(
+                c.dep_ == "aux" and c.lower_ in ("had", "has", "have") for c in t.children)):
+            # a past clause of its own ("which had served as a base since April"); a present one
+            # ("who conducts attacks ... Sunday") has no past date: that date is the parse's slip
             return _VERB_LOOKUP.get(t.lower_) not in ("take", "capture", "recapture", "withdraw")
         t = t.head
     return False

@@ -37,12 +37,21 @@ def _is_crowd(subj, strict: bool = False) -> bool:
     return head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "NORP")
 
 
+PROTEST_NOUNS = frozenset("""protest protests rally rallies demonstration demonstrations march marches
+    gathering gatherings sit-in vigil""".split())
+
+
 def _protest_kind(sentences) -> str:
     """ACLED's protest sub-types from what the crowd and the forces did (the codebook's order:
     a violent crowd makes a violent demonstration; lethal force on a peaceful one is excessive force;
     any other intervention makes a protest with intervention)."""
     low = " ".join(s.text.lower() for s in sentences)
-    if any(w in low for w in RIOT_WORDS):
+    crowd = low  # what the crowd did: without the clauses whose subject is the forces ("soldiers threw stun grenades")
+    for s in sentences:
+        for v in s:
+            if v.pos_ == "VERB" and v.dep_ == "ROOT" and (sj := _subject(v)) is not None and _is_forces(sj):
+                crowd = crowd.replace(v.doc[v.left_edge.i: v.right_edge.i + 1].text.lower(), " ")
+    if any(w in crowd for w in RIOT_WORDS):
         return "Violent demonstration"
     killed = any(_victim_classes(s) & {"protesters", "civilians"} and any(
         KIND_OF_WORD.get(t.lower_) == "killed" for t in s) for s in sentences)
@@ -133,6 +142,10 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
               "chemical": "Chemical weapon", "abduct": "Abduction/forced disappearance",
               "sexual": "Sexual violence", "arrest": "Arrests", "defuse": "Disrupted weapons use",
               "destroy": "Looting/property destruction"}
+    heads = [tok] + [o for o in tok.children if o.dep_ in ("dobj", "nsubjpass")]  # "detained people at protests"
+    if c == "arrest" and any(g.lower_ in PROTEST_NOUNS for h in heads for p in h.children if p.dep_ == "prep"
+                             and p.lower_ in ("at", "during", "in") for g in p.children if g.dep_ == "pobj"):
+        return "Protest with intervention"  # codebook: arrests at a protest are that protest's intervention
     if c in direct:
         return direct[c]
     if c == "protest":

@@ -31,6 +31,10 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 # the losing side's own retreat at that place acknowledges the loss
                 twin.claim = "confirmed"
                 twin.notes.append("the losing side withdrew")
+        if twin.sub_event_type in PROTEST_TYPES and d.sub_event_type in PROTEST_TYPES and \
+                PROTEST_TYPES.index(d.sub_event_type) < PROTEST_TYPES.index(twin.sub_event_type):
+            # one protest told twice: what the forces did decides its type (the codebook's order)
+            twin.sub_event_type, twin.plover, twin.actor2 = d.sub_event_type, d.plover, d.actor2 or twin.actor2
         if _one_violent(twin, d):
             rank = VIOLENT_PRIORITY.index
             if rank(d.sub_event_type) < rank(twin.sub_event_type):
@@ -55,6 +59,9 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+PROTEST_TYPES = ("Excessive force against protesters", "Protest with intervention", "Peaceful protest")
+
+
 def _one_violent(a: _Draft, b: _Draft) -> bool:
     if a.sent_index != b.sent_index or a.status != b.status:
         return False
@@ -74,7 +81,8 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
     retreat_fold = (a.category in territorial and b.category in FOLDABLE) or (
         b.category in territorial and a.category in FOLDABLE)
     if kind_a != kind_b and not retreat_fold:
-        if not (a.sub_event_type in TERRITORY_TYPES and b.sub_event_type in TERRITORY_TYPES):
+        if not (a.sub_event_type in TERRITORY_TYPES and b.sub_event_type in TERRITORY_TYPES) and \
+                not (a.sub_event_type in PROTEST_TYPES and b.sub_event_type in PROTEST_TYPES):
             return False
     if a.status != b.status:
         return False
@@ -86,13 +94,14 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
             return False
     if retreat_fold and (pa is None or pb is None):
         return False
-    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold:
+    protest = a.sub_event_type in PROTEST_TYPES and b.sub_event_type in PROTEST_TYPES  # crowd or police named
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold and not protest:
         return False
     if a.when and b.when and not _same_period(a.when, b.when):
         return False
     if kind_a is None and kind_b is None and not retreat_fold:
         return False
-    if (pa is None or pb is None) and not (a.actor1 and a.actor1 == b.actor1):
+    if (pa is None or pb is None) and not (a.actor1 and a.actor1 == b.actor1) and not (protest and a.para == b.para):
         return False
     return True
 
