@@ -52,7 +52,11 @@ MILITARY = {"army", "troops", "soldiers", "forces", "military", "armed forces", 
             "tank", "tanks", "warship", "warships", "shells", "shelling", "strike", "strikes", "airstrike",
             "airstrikes", "units", "unit", "regiment", "division", "ministry of defence", "defence ministry",
             "defense ministry", "general staff", "navy", "fleet"}
-POLICE = {"police", "policemen", "police officers", "gendarmes", "gendarmerie", "riot police", "policeman"}
+WEAPONS = {"warplanes", "jets", "artillery", "gunships", "helicopters", "missile", "missiles", "rocket", "rockets",
+           "drone", "drones", "aircraft", "tank", "tanks", "warship", "warships", "shells", "shelling", "strike",
+           "strikes", "airstrike", "airstrikes"}
+POLICE = {"police", "policemen", "police officers", "gendarmes", "gendarmerie", "riot police", "policeman",
+          "security service", "security services"}  # a state security service: ACLED's police forces
 GOVERNMENT = {"government", "president", "prime minister", "minister", "ministry", "authorities",
               "officials", "official", "cabinet", "parliament", "administration", "regime", "state",
               "leader", "leaders", "spokesman", "spokeswoman", "spokesperson", "embassy", "diplomats",
@@ -157,7 +161,7 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
     if PROXY.search(p):
         # codebook: actor1 is the named actor that acted; a state's backing makes it an associate
         return proxy_actor(ctx, exclude)
-    if low in ORGANISATIONS:
+    if low in ORGANISATIONS and not (low == "who" and p != "WHO"):  # the pronoun is no organisation
         return ORGANISATIONS[low]
     words = re.findall(r"[a-z][a-z.\-']*", low)
     # The state the phrase names: a demonym or country name in it, or the hint.
@@ -179,6 +183,9 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
         return f"{'Military Forces' if military_default else 'Government'} of {the_name}"
     if roles & POLICE:
         return f"Police Forces of {the_name}" if name else "Police Forces"
+    if roles & MILITARY and not (roles - WEAPONS) & (MILITARY | GOVERNMENT | POLICE) and not (
+            whole_cc or cc or country_hint):
+        return None  # "a missile struck": a weapon with no side named tells no one's forces
     if roles & MILITARY and roles & MULTINATIONAL:
         return "Multinational Forces"
     if roles & MILITARY:

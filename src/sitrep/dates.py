@@ -181,6 +181,9 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
         d = dt.date(year, month, day)
         return When(min(d, pub), 3, "past", start=dt.date(year, month, 1))
     if _WEEKISH.search(text):
+        if re.search(r"\b(?:last|previous) week\b", text, re.I):  # the week before this one
+            return When(pub - dt.timedelta(days=7), 2, "past", start=pub - dt.timedelta(days=13),
+                        end=pub - dt.timedelta(days=1))
         return When(pub, 2, "past", start=pub - dt.timedelta(days=7), end=pub)
     if _MONTHISH.search(text):
         return When(pub, 3, "past", start=pub - dt.timedelta(days=31), end=pub)

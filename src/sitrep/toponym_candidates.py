@@ -50,13 +50,15 @@ def _hints(**groups: str) -> dict[str, str | None]:
 TYPE_HINT = _hints(ADM1="province provinces governorate region state oblast prefecture",
                     ADM2="district districts county municipality", PPL="city town village villages suburb",
                     none="area areas countryside outskirts airport")
-_OF_PREV = _hints(PPL="city town village", ADM1="province governorate region state",
+_OF_PREV = _hints(PPL="city town village port mayor", ADM1="province governorate region state governor",
                   ADM2="district county municipality",
                   none="area island outskirts north south east west northeast northwest southeast southwest suburbs "
                        "centre center capital heart parts areas border streets residents fall capture "
                        "siege control liberation out recapture seizure loss occupation withdrawal")
 # "the village of X", "the small town of X": X is a settlement even when the gazetteer lacks it
 _SETTLEMENT_OF = re.compile(r"\b(?:town|village|hamlet|settlement|city)\s+of\s+$", re.I)
+_FACILITY = frozenset("""theatre theater hospital airport port station plant steelworks mall market school
+    university bridge dam railway prison""".split())
 _COMPASS_WORDS = frozenset("""central northern southern eastern western north south east west northeast northwest
     southeast southwest north-east north-west south-east south-west downtown rural""".split())
 _STRONG_PREV = frozenset("near outside nearby around towards toward via across throughout".split())
@@ -317,6 +319,9 @@ class CandidateFinder:
             nx = toks[j].text.lower()
             if nx in TYPE_HINT:
                 strong, hint = True, TYPE_HINT[nx]
+            elif nx in _FACILITY or (j + 1 < len(toks) and toks[j + 1].text.lower() in _FACILITY
+                                     and not toks[j].cap):
+                weak = True  # "the Mariupol drama theatre", "the Kramatorsk railway station"
         if p1 == "of" and p2 in _OF_PREV:
             strong, hint = True, hint or _OF_PREV[p2]
         elif p1 in _STRONG_PREV:

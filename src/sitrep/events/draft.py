@@ -31,4 +31,5 @@ class _Draft:
     crowd_actor: bool = False  # the one acting is a crowd of ordinary people, not an armed force
     more_places: list = field(default_factory=list)  # further places of one territory report
     refers_back: bool = False  # the place is named by a noun ("the town") that points to an earlier one
+    ref_noun: str | None = None  # that noun
     unplaced_name: bool = False  # the place is named, but not one the gazetteer knows

@@ -121,6 +121,9 @@ MONITOR_VERBS = frozenset("""track tracks tracked tracking monitor monitors moni
     documented documenting record records recorded recording count counts counted counting""".split())
 AGREEMENT_NOUNS = frozenset("""agreement agreements deal deals accord accords treaty treaties ceasefire truce
     pact memorandum protocol armistice""".split())
+DEMAND_VERBS = frozenset("""demand demanded demanding demands urge urged urging seek sought seeking
+    call called calling for""".split())
+REGION_NOUNS = frozenset("region province oblast governorate state district".split())
 CONTROL_VERBS = frozenset("control controls controlled hold holds held occupy occupies occupied".split())
 # who speaks for a state without naming it ("the ministry said", "the military said")
 STATE_VOICES = frozenset("""ministry military army government command kremlin minister spokesman spokeswoman
@@ -182,6 +185,7 @@ class EventExtractor:
         self._control_confirmed: set[str] = set()
         stats = []
         last_place_in_para: dict[int, PlaceMention] = {}
+        last_region_in_para: dict[int, PlaceMention] = {}
         for si, sent in enumerate(sents):
             para = bisect.bisect_right(para_starts, sent.start_char) - 1
             sent_mentions = self._mentions_in(mentions, mention_starts, sent.start_char, sent.end_char)
@@ -200,16 +204,27 @@ class EventExtractor:
                     if d.place is None and para in last_place_in_para and category not in POLITICAL and \
                             not d.unplaced_name and (
                             d.category not in TAKEN or d.refers_back):
-                        d.place = last_place_in_para[para]
+                        # "the region" -> the paragraph's last region; else where its last event was
+                        # ("missiles hit port infrastructure" after "missiles struck the port of Odesa")
+                        prior = next((o.place for o in reversed(drafts) if o.para == para and o.place is not None
+                                      and not o.place.place.is_country and ACLED_SUB_TYPES.get(o.sub_event_type or "")
+                                      == ACLED_SUB_TYPES.get(d.sub_event_type or "")), None)
+                        d.place = last_region_in_para[para] if d.ref_noun in REGION_NOUNS and \
+                            para in last_region_in_para else prior or last_place_in_para[para]
                     drafts.append(d)
                     for m in d.more_places:
                         drafts.append(replace(d, place=m, evidence=list(d.evidence), notes=list(d.notes),
                                               counts=dict(d.counts), more_places=[]))
                     d.more_places = []
-            cities = [m for m in sent_mentions if m.place and not m.place.is_country and not _not_where(m, doc)
-                      and not _modifier(m, doc)]  # not "the X People's Republic"
+            cities = [m for m in sent_mentions if m.place and not m.place.is_country and not _not_where(m, doc)]
             if cities:
-                last_place_in_para[para] = cities[-1]
+                # "Lysychansk, the last big city in Luhansk region": a later "the city" is the town,
+                # a later "the region" the region
+                towns = [m for m in cities if (m.place.feature_code or "").startswith("PPL")]
+                last_place_in_para[para] = (towns or cities)[-1]
+                regions = [m for m in cities if m.place.is_region]
+                if regions:
+                    last_region_in_para[para] = regions[-1]
         drafts = _merge(drafts)
         for d in drafts:  # a side's control, confirmed anywhere in the article, confirms its gains
             state = _STATE_ACTOR.match(d.actor1 or "")
@@ -264,6 +279,8 @@ class EventExtractor:
             place_obj = next((t for t in near if _is_place_tok(t, sent_mentions)
                               and t.dep_ in ("pobj", "poss", "compound")), None)
             obj, category = place_obj, "capture"
+        if category == "release" and not is_verb and tok.head.lower_ in DEMAND_VERBS:
+            return None  # "gathered to demand his release": asked for, not done
         if category == "release" and obj is not None and obj.lower_ in RELEASED_THINGS:
             return None  # "released a video": publishing, not setting anyone free
         if category == "release" and tok.lower_.startswith(("free", "liberat")) and _is_place_tok(obj, sent_mentions) \
@@ -343,6 +360,9 @@ class EventExtractor:
         if category == "request" and tok.lower_ in ("call", "calls", "called", "calling") and is_verb:
             if not any(c.lower_ in PHRASAL["call"] for c in tok.children):
                 return None
+        if category == "attack" and tok.lower_.startswith("target") and subj is not None and \
+                subj.lower_ in EVENT_NOUNS | set(TRIGGER_INDEX) and any(c.lower_ in BACK_DETERMINERS for c in subj.children):
+            return None  # "the strike had targeted a meeting": what an event told already was aimed at
         if category == "grenade" and tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("stun", "flash", "smoke", "sound"):
             return None  # crowd control, told with the protest it broke up
         if category == "agreement" and tok.lower_.startswith("sign") and (
@@ -357,6 +377,9 @@ class EventExtractor:
             troops = obj if obj is not None and obj.lower_ in TROOP_WORDS else _troop_noun(tok)
             if troops is None:
                 return None
+        taken = obj if obj is not None else _passive_subject(tok)
+        if category == "capture" and is_verb and _is_person(taken) and not _is_place_tok(taken, sent_mentions):
+            category = "abduct"  # "the mayor, who was seized by Russian troops": a person taken, not a place
         if category in ("capture", "recapture") and obj is not None and (obj.like_num or obj.lower_ in AREA_UNITS):
             return None  # "took control of 12 of the 34 capitals", "retook 2,000 square kilometres": a statistic
         if category == "capture" and obj is not None and obj.lower_ in ("weapons", "arms", "ammunition",
@@ -450,6 +473,7 @@ class EventExtractor:
             d.place, d.place_direct = antecedent_place, True
         ref = place_obj if place_obj is not None else obj
         d.refers_back = ref is not None and ref.lower_ in PLACE_NOUNS
+        d.ref_noun = ref.lower_ if d.refers_back else None
         # "pulled out of Lyman" with Lyman unknown to the gazetteer: never put another place in its stead
         d.unplaced_name = d.place is None and category in TERRITORIAL and ref is not None and ref.pos_ == "PROPN"
         if category in ("capture", "recapture") and d.place is not None and obj is not None:
@@ -567,6 +591,8 @@ class EventExtractor:
             return False  # "called the shooting a massacre": a name for an event, not a new one
         if _after_light_verb(tok):
             return True  # "staged a protest", "called a strike": reported as done by someone
+        if tok.dep_ == "pobj" and tok.head.lower_ == "under" and tok.lower_ in ("arrest", "siege", "attack", "fire"):
+            return False  # "had been under house arrest", "under siege": a state, not an event
         if tok.dep_ == "dobj" and tok.head.lower_ in MONITOR_VERBS:
             return False  # "a group that tracks arrests": what someone counts, not an event
         if tok.lower_ in ARTILLERY_NOUNS and _governing_verb(tok) not in FIRE_VERBS:
@@ -692,6 +718,14 @@ class EventExtractor:
             if home and home not in d.actor1:
                 d.sub_event_type = "Non-state actor overtakes territory"
                 d.notes.append("territory taken by a foreign state's forces")
+        if d.sub_event_type == "Arrests" and d.actor1 and d.actor1.startswith(("Military Forces", "Police Forces")):
+            # arrests are a state's own forces acting at home; a foreign army taking people is an abduction
+            cc = d.place.place.country_code if d.place else None
+            home = self._country_name(cc) if cc else None
+            if home and home not in d.actor1:
+                d.sub_event_type, d.plover = "Abduction/forced disappearance", PLOVER_OF_SUB.get(
+                    "Abduction/forced disappearance", d.plover)
+                d.notes.append("people taken by a foreign state's forces")
         if d.claim == "reported" and d.status == "happened" and d.category not in POLITICAL | {"withdraw"}:
             # a side announcing its own plans or moves is not claiming; a side telling its own gains is
             speaker = self._claimed_by_own_side(d.trigger, d.actor1, ctx)
@@ -887,6 +921,23 @@ def _state_not_event(tok) -> bool:
             head.lower_ != "of" or head.head.lower_ in ("months", "years", "weeks", "days", "decades", "end")):
         return True
     return tok.dep_ == "dobj" and head.lower_ in ("end", "ending", "ended", "ends")
+
+
+PERSON_ROLES = frozenset("""mayor governor official officials journalist journalists activist activists
+    commander leader leaders chief head minister deputy councillor candidate priest doctor""".split())
+
+
+def _passive_subject(tok):
+    return next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+
+
+def _is_person(tok) -> bool:
+    """A person (a PERSON entity or a role like 'the mayor'), also through 'who' to its antecedent."""
+    if tok is None:
+        return False
+    if tok.lower_ in ("who", "whom") and tok.head.dep_ == "relcl":
+        tok = tok.head.head
+    return tok.ent_type_ == "PERSON" or tok.lower_ in PERSON_ROLES
 
 
 def _governing_verb(tok) -> str | None:

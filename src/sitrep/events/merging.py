@@ -62,6 +62,21 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
 PROTEST_TYPES = ("Excessive force against protesters", "Protest with intervention", "Peaceful protest")
 
 
+def _toll_retold(a: _Draft, b: _Draft) -> bool:
+    """'... and that those attending had been killed': deaths with no one named as killing, told
+    after an attack at that place, are that attack's (dated by when they were told, a day or two on)."""
+    first, kill = (a, b) if b.category == "kill" else (b, a)
+    if kill.category != "kill" or kill.actor1 or first.sub_event_type not in VIOLENT_PRIORITY or first is kill:
+        return False
+    pa = first.place.place.geonameid if first.place else None
+    pk = kill.place.place.geonameid if kill.place else None
+    if pa is not None and pk is not None and pa != pk:
+        return False
+    if first.when and kill.when and not 0 <= (kill.when.date - first.when.date).days <= 2:
+        return False
+    return first.status == kill.status
+
+
 def _one_violent(a: _Draft, b: _Draft) -> bool:
     if a.sent_index != b.sent_index or a.status != b.status:
         return False
@@ -73,7 +88,7 @@ def _one_violent(a: _Draft, b: _Draft) -> bool:
 
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
-    if _one_violent(a, b):
+    if _one_violent(a, b) or _toll_retold(a, b):
         return True
     kind_a = a.sub_event_type or a.plover
     kind_b = b.sub_event_type or b.plover
