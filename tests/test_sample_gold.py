@@ -9,6 +9,7 @@ right side, on the right day, with its claim status, and nothing else.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -65,10 +66,10 @@ def test_a_recapture_closes_the_earlier_period(outcome):
         assert ps[-1]["until"] is None, name
 
 
-def test_merged_events_cover_the_gold_events(outcome):
+def test_no_event_is_reported_twice(outcome):
+    """Repeated reports (several outlets, a syndicated copy, later updates) end in one merged
+    event each; an event told at several places counts once per place, as ACLED codes it."""
     gold, _, canonical, _ = outcome
-    import io
-
     scores = score_events(canonical, gold, io.StringIO())
-    # each required gold event is found among the merged events
-    assert scores["events_found"] >= 0.7 * scores["events_gold"]
+    assert scores["events_reported_twice"] == 0
+    assert scores["event_recall"] >= 0.75  # the gold events the rules miss are listed by `sitrep eval control`

@@ -33,6 +33,7 @@ from .taxonomy import TERRITORY_TYPES
 
 NEAR_KM = 10.0
 DAY_WINDOW = 1
+WEEK_WINDOW = 6  # a report dated only to a week may be any day of it
 CANONICAL_COLUMNS = ("id", "kind", "event_type", "sub_event_type", "plover", "actor1", "actor2",
                      "place_name", "geonameid", "latitude", "longitude", "country_code", "admin1",
                      "admin2", "feature_code", "geo_precision", "date", "time_precision", "fatalities",
@@ -168,6 +169,10 @@ class Merger:
         """The canonical events ``ev`` may merge into (no others can pass ``_place_compatible``)."""
         days = [(day + dt.timedelta(days=k)).isoformat() for k in range(-DAY_WINDOW, DAY_WINDOW + 1)]
         same = [kind_of(ev["sub_event_type"], ev["plover"]), ev["status"]]
+        if ev["time_precision"] == 2:
+            # "last week's strike": any report of the kind in that week (few reports are dated so loosely)
+            lo, hi = day - dt.timedelta(days=WEEK_WINDOW), day + dt.timedelta(days=WEEK_WINDOW)
+            return self._rows(_ANYWHERE_SQL, [*same, lo.isoformat(), hi.isoformat()])
         if ev["latitude"] is None or (ev["geo_precision"] or 3) >= 3:
             return self._rows(_ANYWHERE_SQL, [*same, days[0], days[-1]])
         dlat = NEAR_KM / 111.0

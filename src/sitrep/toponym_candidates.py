@@ -67,7 +67,8 @@ _APPOS = frozenset("city town village capital province district region north sou
 # weak cues (and verbs of taking ground) need a sizeable place when NER said PERSON/ORG
 _WEAK_PREV = frozenset("in at from to into between and or inside entered reached taken took take taking "
                        "capture captured seize seized overran overrun besieged besieging shelled bombed "
-                       "stormed encircled recaptured retook retaken liberated raided attacked".split())
+                       "stormed encircled recaptured retook retaken liberated raided attacked struck hit "
+                       "targeted bombarded pounded evacuated".split())
 TITLES = frozenset("president mr mrs ms dr sir lord king queen prince princess sheikh mullah imam "
                     "pope gen general col colonel capt captain sgt sergeant lt lieutenant maj major "
                     "minister governor senator rep judge bishop father brother sister saint st "

@@ -109,16 +109,18 @@ def match_events(canonical: list[dict], gold_events: list[dict]) -> tuple[dict[s
     extra = []
     for c in canonical:
         sources = set(c["sources"])
-        for g in gold_events:
-            if kind_of(g["acled_sub_event_type"], g["plover"]) != c["kind"] or not sources & set(g["source_ids"]):
-                continue
-            if g["date"] and c["date"] and abs((dt.date.fromisoformat(g["date"]) -
-                                                dt.date.fromisoformat(c["date"])).days) > 1:
-                continue
-            matched.setdefault(g["key"], []).append(c)
-            break
-        else:
+        fits = [g for g in gold_events
+                if kind_of(g["acled_sub_event_type"], g["plover"]) == c["kind"] and sources & set(g["source_ids"])
+                and not (g["date"] and c["date"] and abs((dt.date.fromisoformat(g["date"]) -
+                                                          dt.date.fromisoformat(c["date"])).days) > 1)]
+        if not fits:
             extra.append(c)
+            continue
+        # of two gold events of one kind in one dispatch, the one at the same place
+        named = fold(c["place_name"] or "")
+        g = next((g for g in fits if named and named in {fold(p) for p in [g["place"], *(g.get("places") or [])]}),
+                 fits[0])
+        matched.setdefault(g["key"], []).append(c)
     return matched, extra
 
 

@@ -91,7 +91,6 @@ from .syntax import (
 )
 from .where import (
     _is_place_tok,
-    _modifier,
     _nearest_place,
     _not_where,
     _pick_place,
@@ -300,6 +299,9 @@ class EventExtractor:
                     return None
             else:
                 category, obj, place_obj = "capture", where, where
+        if category == "withdraw" and tok.lower_.startswith("pull") and is_verb and not any(
+                c.lower_ in ("out", "back", "away") for c in tok.children):
+            return None  # "pulled 30 people from the rubble"
         if category == "withdraw":
             source = _source_place(tok)
             if tok.lower_ in ("leave", "left", "leaves", "leaving"):

@@ -17,7 +17,7 @@ from .lexicon import (
     RIOT_WORDS,
     STRIKE_CUES,
 )
-from .syntax import _after_light_verb, _agent, _clause_head, _crowd_head, _prep_object, _subject
+from .syntax import _after_light_verb, _agent, _clause_head, _crowd_head, _participial, _prep_object, _subject
 
 
 def _is_crowd(subj, strict: bool = False) -> bool:
@@ -92,6 +92,15 @@ def _labour_strike(tok) -> bool:
     return subj is not None and _is_crowd(subj)
 
 
+def _remote_kind(text: str) -> str | None:
+    """The remote-violence sub-type the words of a clause name as its means, if any."""
+    if re.search(r"\b(?:air ?strikes?|drones?|warplanes?|jets|helicopter gunships?)\b", text):
+        return "Air/drone strike"
+    if re.search(r"\b(?:shells?|shelling|artillery|missiles?|rockets?|mortars?)\b", text):
+        return "Shelling/artillery/missile attack"
+    return None
+
+
 def _sub_type(d: _Draft, tok, sent) -> str | None:
     c = d.category
     low = sent.text.lower()
@@ -120,6 +129,13 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
         hit = _victim_classes(sent)
         if (hit & {"protesters"} or victims.startswith("Protesters")) and not hit & {"forces"}:
             return "Excessive force against protesters"
+        clause = _clause_head(tok)
+        if _participial(clause):
+            clause = clause.head  # "drones struck Kyiv, killing four": the killing is the strike's
+        means = clause.doc[clause.left_edge.i: clause.right_edge.i + 1].text.lower()
+        remote = _remote_kind(means)
+        if remote and c in ("attack", "kill"):
+            return remote  # "drones struck Kyiv, killing four": remote violence, whoever it hit
         if hit & {"forces"} or victims.startswith(("Military", "Police")):
             pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
         elif victims.startswith("Civilians") or hit & {"civilians"} or ("civilian" in low and not hit):
@@ -146,6 +162,8 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
     if c == "arrest" and any(g.lower_ in PROTEST_NOUNS for h in heads for p in h.children if p.dep_ == "prep"
                              and p.lower_ in ("at", "during", "in") for g in p.children if g.dep_ == "pobj"):
         return "Protest with intervention"  # codebook: arrests at a protest are that protest's intervention
+    if c == "ied" and re.search(r"\b(?:aircraft|plane|planes|jets?|warplanes?|helicopters?|drones?)\b", low):
+        return "Air/drone strike"  # "an aircraft dropped a bomb on a school"
     if c in direct:
         return direct[c]
     if c == "protest":

@@ -84,7 +84,17 @@ def _one_violent(a: _Draft, b: _Draft) -> bool:
         return False
     pa = a.place.place.geonameid if a.place else None
     pb = b.place.place.geonameid if b.place else None
-    return pa == pb or pa is None or pb is None
+    return pa == pb or pa is None or pb is None or (
+        _within(a.place.place, b.place.place) and TERRITORY_TYPES.isdisjoint((a.sub_event_type, b.sub_event_type)))
+
+
+def _within(p, q) -> bool:
+    """One place is the province the other lies in ("the town of X in Y region")."""
+    if p.country_code != q.country_code:
+        return False
+    region, town = (p, q) if p.feature_code == "ADM1" else (q, p)
+    return region.feature_code == "ADM1" and town.feature_code != "ADM1" and bool(town.admin1) \
+        and town.admin1 == region.admin1
 
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
@@ -105,7 +115,9 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
     pb = b.place.place if b.place else None
     if pa and pb and pa.geonameid != pb.geonameid:
         if not (pa.is_country and pb.country_code == pa.country_code) and not (
-                pb.is_country and pa.country_code == pb.country_code):
+                pb.is_country and pa.country_code == pb.country_code) and not (
+                _within(pa, pb) and a.sub_event_type not in TERRITORY_TYPES and b.sub_event_type not in TERRITORY_TYPES):
+            # (a region taken is a change of control of its own, not the town's)
             return False
     if retreat_fold and (pa is None or pb is None):
         return False
