@@ -68,11 +68,25 @@ class ControlPeriod:
     evidence: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     contested: bool = False
+    feature_code: str | None = None  # of the place: a region (ADM1) is told apart from its capital
+
+    @property
+    def label(self) -> str:
+        return place_label(self.place["name"], self.feature_code) or "?"
 
     def to_dict(self) -> dict[str, Any]:
         return {"place": self.place, "controller": self.controller, "since": self.since,
                 "until": self.until, "claim": self.claim, "contested": self.contested,
                 "sources": list(self.sources), "evidence": list(self.evidence), "notes": "; ".join(self.notes)}
+
+
+LEVEL_WORDS = {"ADM1": "region", "ADM2": "district"}
+
+
+def place_label(name: str | None, feature_code: str | None) -> str | None:
+    """How a place is named to a reader: 'Kyiv region' for the province, 'Kyiv' for the city."""
+    word = LEVEL_WORDS.get(feature_code or "")
+    return f"{name} {word}" if name and word and not name.lower().endswith(word) else name
 
 
 PLACE_COLUMNS = ("place_name", "admin1", "country_code", "latitude", "longitude")
@@ -187,7 +201,7 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
                     current.contested = True
             current = ControlPeriod(place=_place(r), controller=actor, since=r["date"], until=None,
                                     claim=control_claim(r["claim"]), sources=list(r["sources"]), evidence=_evidence(store, r["id"]),
-                                    notes=[note] if note else [])
+                                    notes=[note] if note else [], feature_code=r["feature_code"])
             if current.contested:
                 current.notes.append("contested")
             periods.append(current)
@@ -246,12 +260,12 @@ def write_table(periods: list[ControlPeriod], out: TextIO, as_of=None) -> None:
     if not current:
         out.write("  (no territory changes recorded)\n")
     for p in sorted(current, key=lambda p: (p.place["country_code"] or "", p.place["name"] or "")):
-        out.write(f"  {p.place['name'][:24]:24s} {p.controller[:28]:28s} since {p.since}  [{p.claim}"
+        out.write(f"  {p.label[:24]:24s} {p.controller[:28]:28s} since {p.since}  [{p.claim}"
                   f"{', contested' if p.contested else ''}]  sources: {', '.join(p.sources)}\n")
     out.write("\nChanges\n")
     for p in periods:
         quote = (p.evidence[0]["text"] if p.evidence else "").replace("\n", " ")
-        out.write(f"  {p.since}  {p.place['name'][:24]:24s} -> {p.controller[:28]:28s} [{p.claim}]"
+        out.write(f"  {p.since}  {p.label[:24]:24s} -> {p.controller[:28]:28s} [{p.claim}]"
                   f"{'  until ' + p.until if p.until else ''}\n")
         if quote:
             out.write(f"        \"{quote[:150]}{'...' if len(quote) > 150 else ''}\" ({p.evidence[0]['source'] or p.evidence[0]['article_id']})\n")

@@ -77,7 +77,7 @@ def build(store, since: dt.date, until: dt.date, country: str | None = None, top
     for p in periods:
         src = ", ".join(_link(e["source"], e["url"], e["article_id"]) for e in p.evidence[:3])
         quote = p.evidence[0]["text"][:200] if p.evidence else ""
-        lines.append(f"- {p.since}: **{p.place['name']}** to {p.controller} ({p.claim}"
+        lines.append(f"- {p.since}: **{p.label}** to {p.controller} ({p.claim}"
                      f"{', contested' if p.contested else ''}). {src}: \u201c{quote}\u201d")
     lines.append("")
 

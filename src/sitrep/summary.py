@@ -7,13 +7,15 @@ from collections import Counter
 from typing import TextIO
 
 from . import control
+from .control import place_label
 
 
 def place_parts(row) -> tuple[str | None, str | None, str | None]:
     """Name, province (unless it is the name again) and country code of an event's or period's place."""
     name = row.get("place_name") or row.get("name")
     admin = row.get("admin1")
-    return name, (admin if admin and admin != name else None), row.get("country_code")
+    return place_label(name, row.get("feature_code")), (admin if admin and admin != name else None), \
+        row.get("country_code")
 
 
 def _place(row) -> str:
