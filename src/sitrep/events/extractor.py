@@ -365,6 +365,8 @@ class EventExtractor:
         if category == "attack" and tok.lower_.startswith("target") and subj is not None and \
                 subj.lower_ in EVENT_NOUNS | set(TRIGGER_INDEX) and any(c.lower_ in BACK_DETERMINERS for c in subj.children):
             return None  # "the strike had targeted a meeting": what an event told already was aimed at
+        if category == "destroy" and is_verb and _by_weapon(tok):
+            return None  # "the missiles hit an office and set fire to cars": damage done by a strike told as one
         if category == "grenade" and tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("stun", "flash", "smoke", "sound"):
             return None  # crowd control, told with the protest it broke up
         if category == "agreement" and tok.lower_.startswith("sign") and (
@@ -584,7 +586,8 @@ class EventExtractor:
 
     def _noun_is_event(self, tok, sent, sent_mentions) -> bool:
         """A noun trigger counts when something anchors it: an actor, a place, a date or a count."""
-        if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") for c in tok.children) \
+        if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") or (
+                c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME")) for c in tok.children) \
                 and not (not self._events_before and (tok.head.lower_ in HAPPEN_VERBS or (
                     tok.dep_ == "nsubjpass" and tok.head.lower_ in LIGHT_VERBS))):
             return False  # "The clashes have ..." refers back; "the attack took place at 2100" reports it
@@ -927,6 +930,24 @@ def _state_not_event(tok) -> bool:
 
 PERSON_ROLES = frozenset("""mayor governor official officials journalist journalists activist activists
     commander leader leaders chief head minister deputy councillor candidate priest doctor""".split())
+
+
+STRIKE_WORDS = ARTILLERY_NOUNS | frozenset("""strike strikes airstrike airstrikes blast blasts explosion explosions
+    shelling bombing bombardment bomb bombs drone drones shell shells attack""".split())
+
+
+def _by_weapon(tok) -> bool:
+    """The subject (or, in the passive, the agent) of ``tok`` is a weapon or a strike."""
+    doer = _subject(tok)
+    if doer is None or any(c.dep_ == "nsubjpass" for c in tok.children):
+        doer = _agent(tok) or (doer if doer is not None and doer.dep_ != "nsubjpass" else None)
+    if doer is None and tok.dep_ == "conj":
+        doer = _subject(tok.head)  # "the missiles hit an office and set fire to cars"
+    if doer is None:
+        doer = next((c for c in tok.children if c.dep_ == "csubj"), None)
+    if doer is not None and doer.dep_ == "csubj":
+        doer = _subject(doer) or doer  # "missiles fired from the sea had destroyed ..." (a parse slip)
+    return doer is not None and doer.lower_ in STRIKE_WORDS
 
 
 def _passive_subject(tok):
