@@ -149,11 +149,15 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
     # a place the gazetteer lacks is known by its name; the report that locates it best
     # (coordinates from what contains it) speaks for its country and position in every report
     located: dict[str, dict] = {}
+    countries: Counter = Counter((fold(r["place_name"]), r["country_code"]) for r in changes if r["geonameid"] is None)
     for r in changes:
         if r["geonameid"] is None:
-            best = located.get(fold(r["place_name"]))
-            if best is None or (best["latitude"] is None and r["latitude"] is not None):
-                located[fold(r["place_name"])] = r
+            key = fold(r["place_name"])
+            best = located.get(key)
+            # coordinates first, then the country most reports put it in
+            rank = (r["latitude"] is not None, countries[key, r["country_code"]])
+            if best is None or rank > (best["latitude"] is not None, countries[key, best["country_code"]]):
+                located[key] = r
     changes = [r if r["geonameid"] is not None else {
         **r, **{k: located[fold(r["place_name"])][k] for k in PLACE_COLUMNS}} for r in changes]
     for r in changes:

@@ -381,7 +381,16 @@ class EventExtractor:
             troops = obj if obj is not None and obj.lower_ in TROOP_WORDS else _troop_noun(tok)
             if troops is None:
                 return None
+        if category in ("capture", "recapture", "oust", "withdraw") and is_verb and _bare_infinitive(tok):
+            return None  # "the battle to retake Raqqa", "need to capture the hospital": an aim, not a change
+        if category in ("capture", "recapture") and obj is not None and obj.lower_ in GENERIC_GROUND and \
+                not any(c.dep_ in ("compound", "poss") or c.ent_type_ for c in obj.children):
+            return None  # "retake territory", "areas retaken by Damascus": no place changes hands by name
+        if category in ("capture", "recapture") and tok.dep_ == "acl" and tok.head.lower_ in GENERIC_GROUND:
+            return None
         taken = obj if obj is not None else _passive_subject(tok)
+        if taken is None and tok.dep_ == "acl":
+            taken = tok.head  # "an American woman captured by Kurdish forces"
         if category == "capture" and is_verb and _is_person(taken) and not _is_place_tok(taken, sent_mentions):
             category = "abduct"  # "the mayor, who was seized by Russian troops": a person taken, not a place
         if category in ("capture", "recapture") and obj is not None and (obj.like_num or obj.lower_ in AREA_UNITS):
@@ -475,8 +484,13 @@ class EventExtractor:
                                               sent_mentions, category)
         if antecedent_place is not None:
             d.place, d.place_direct = antecedent_place, True
+        if category == "withdraw" and place_obj is None and not d.place_direct:
+            d.place = None  # "as it retreats into desert hideouts": where it left is not said
         ref = place_obj if place_obj is not None else obj
-        d.refers_back = ref is not None and ref.lower_ in PLACE_NOUNS
+        # "the town" points back; "the last rebel stronghold" describes a place not yet named
+        d.refers_back = ref is not None and ref.lower_ in PLACE_NOUNS and not any(
+            c.dep_ == "compound" or c.lower_ in ("last", "final", "remaining", "another", "a", "an")
+            for c in ref.children)
         d.ref_noun = ref.lower_ if d.refers_back else None
         # "pulled out of Lyman" with Lyman unknown to the gazetteer: never put another place in its stead
         d.unplaced_name = d.place is None and category in TERRITORIAL and ref is not None and ref.pos_ == "PROPN"
@@ -928,6 +942,9 @@ def _state_not_event(tok) -> bool:
     return tok.dep_ == "dobj" and head.lower_ in ("end", "ending", "ended", "ends")
 
 
+PEOPLE_WORDS = frozenset("""he she him her they them man men woman women boy boys girl girls child children
+    people person persons militant militants fighter fighters soldier soldiers troops members member suspect
+    suspects national nationals peacekeepers civilians hostages jihadist jihadists insurgents rebels""".split())
 PERSON_ROLES = frozenset("""mayor governor official officials journalist journalists activist activists
     commander leader leaders chief head minister deputy councillor candidate priest doctor""".split())
 
@@ -950,17 +967,37 @@ def _by_weapon(tok) -> bool:
     return doer is not None and doer.lower_ in STRIKE_WORDS
 
 
+GENERIC_GROUND = frozenset("""territory territories area areas land lands ground towns villages cities positions
+    parts swathes swaths""".split())
+
+
+def _bare_infinitive(tok) -> bool:
+    """'to retake X' that no plan, order or announcement governs (those make it 'planned')."""
+    if tok.dep_ == "conj" and not any(c.dep_ == "aux" for c in tok.children):
+        tok = tok.head  # "a campaign to oust the remnants and reclaim the last patch"
+    aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+    if "to" not in aux or "have" in aux:  # "claimed to have captured X" tells a done capture
+        return False
+    head = tok.head.lower_
+    return not any(head in words for words in (PLAN_VERBS, THREAT_VERBS, CLAIM_VERBS, SAY_VERBS, REPORT_VERBS,
+                                               CONFIRM_VERBS, DENY_VERBS))
+
+
 def _passive_subject(tok):
     return next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
 
 
 def _is_person(tok) -> bool:
-    """A person (a PERSON entity or a role like 'the mayor'), also through 'who' to its antecedent."""
+    """People: a PERSON entity, a pronoun, a role ('the mayor'), people or fighters ('two British
+    militants', 'a number of soldiers', 'the 21-year-old'), also through 'who' to its antecedent."""
     if tok is None:
         return False
     if tok.lower_ in ("who", "whom") and tok.head.dep_ == "relcl":
         tok = tok.head.head
-    return tok.ent_type_ == "PERSON" or tok.lower_ in PERSON_ROLES
+    if tok.lower_ == "number":  # "a number of soldiers"
+        tok = next((g for c in tok.children if c.lower_ == "of" for g in c.children), tok)
+    return tok.ent_type_ == "PERSON" or tok.lower_ in PERSON_ROLES or tok.lower_ in PEOPLE_WORDS \
+        or tok.lower_.endswith("-old")
 
 
 def _governing_verb(tok) -> str | None:
