@@ -42,7 +42,8 @@ def write_summary(store, out: TextIO, *, latest: int = 8, since=None, until=None
         out.write("  (none reported)\n")
     for p in periods:
         src = ", ".join(dict.fromkeys(e["source"] or e["article_id"] for e in p.evidence))
-        out.write(f"  {p.since}  {_place(p.place):40.40s} -> {p.controller:20.20s} [{p.claim}"
+        out.write(f"  {p.since}  {_place({**p.place, 'feature_code': p.feature_code}):40.40s} -> "
+                  f"{p.controller:20.20s} [{p.claim}"
                   f"{', contested' if p.contested else ''}]{'  until ' + p.until if p.until else ''}  ({src})\n")
     out.write("\nLatest developments\n")
     dated = [c for c in events if c["date"]]
