@@ -339,6 +339,15 @@ class CandidateFinder:
         cands: list[Candidate] = []
         for i0, j0 in self._runs(toks):
             label, in_ent = toks[i0].label, toks[i0].ent >= 0
+            surface = text[toks[i0].start:toks[j0 - 1].end]
+            if label not in ("PERSON", "ORG", "NORP") and j0 - i0 <= 3 and not gaz.is_name(surface) \
+                    and _SETTLEMENT_OF.search(text[max(0, toks[i0].start - 40):toks[i0].start]):
+                # "the village of Wolnica Dolna": one settlement, even if a part of its name is a place elsewhere
+                c = Candidate(toks[i0].start, toks[j0 - 1].end, surface, fold(surface), label, i0, j0,
+                              label is not None, True, False, "PPL")
+                c.unlisted = True
+                cands.append(c)
+                continue
             i, found_any, n_before, free = i0, False, len(cands), i0
             while i < j0:
                 t = toks[i]

@@ -181,8 +181,9 @@ class Recognizer:
         return c.j - c.i > 1 and toks[c.j - 1].text.lower() in FEATURE_AFTER
 
     def _sizeable(self, c: Candidate, pop: int) -> bool:
-        """A place of at least ``pop`` people (or a province) has exactly this name."""
-        return any(k == 0 and (p.population >= pop or p.is_region) for p, k in self.gaz.lookup(c.text)[:25])
+        """A place of at least ``pop`` people (or a province) has this name or a variant of it
+        ("Balakliia": Balakliya, 26,000 people, not the hamlet spelled that way)."""
+        return any(k <= 1 and (p.population >= pop or p.is_region) for p, k in self.gaz.lookup(c.text)[:25])
 
     @staticmethod
     def _run_extends(toks, c) -> bool:
