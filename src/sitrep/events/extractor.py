@@ -18,7 +18,6 @@ import re
 from dataclasses import replace
 
 from .. import actors as act
-from ..dates import resolve
 from ..model import Article, Event, PlaceMention, Span
 from ..statistics import extract_statistics
 from ..taxonomy import (
@@ -31,21 +30,36 @@ from ..taxonomy import (
     PLOVER_OF_SUB,
     TRIGGER_INDEX,
 )
+from .clauses import (
+    GENERIC_GROUND,
+    _background,
+    _bare_infinitive,
+    _by_weapon,
+    _conditional,
+    _date_for,
+    _governing_verb,
+    _hypothetical_noun,
+    _is_person,
+    _passive_subject,
+    _since_clause,
+    _state_not_event,
+)
 from .counts import _counts, _kind_of
 from .draft import _Draft
 from .kinds import _is_crowd, _is_forces, _labour_strike, _protest_kind, _sub_type
 from .lexicon import (
     _NOUN_LOOKUP,
     _VERB_LOOKUP,
+    AGREEMENT_NOUNS,
     ARTILLERY_NOUNS,
     ATTEMPT_VERBS,
-    BACKGROUND_WORDS,
     CHROME,
     CLAIM_VERBS,
     CONFIRM_VERBS,
+    CONTROL_VERBS,
+    DEMAND_VERBS,
     DENY_VERBS,
     DONE_WHEN_ANNOUNCED,
-    DURATION,
     EVENT_NOUNS,
     FIRE_VERBS,
     FLAG_PREPS,
@@ -53,18 +67,20 @@ from .lexicon import (
     FUTURE,
     HAPPEN_VERBS,
     HEDGE,
-    HYPOTHETICAL_HEADS,
     LEAD_SPAN,
     LEAD_STEP,
     LIGHT_VERBS,
+    MONITOR_VERBS,
     NEG_BEFORE,
     PLAN_VERBS,
     POLITICAL,
     PROXY_WORDS,
+    REGION_NOUNS,
     RELEASED_THINGS,
     REPORT_VERBS,
     RESPONSIBILITY,
     SAY_VERBS,
+    STATE_VOICES,
     TAKEN,
     TERMINAL,
     TERRITORIAL,
@@ -77,13 +93,11 @@ from .syntax import (
     _after_light_verb,
     _agent,
     _antecedent,
-    _attached_to,
     _clause_head,
     _has_left,
     _is_month,
     _negated,
     _object,
-    _participial,
     _phrase,
     _prep_object,
     _subject,
@@ -116,17 +130,6 @@ def _refers_back(tok, sent) -> bool:
                    for t in own)
 
 
-MONITOR_VERBS = frozenset("""track tracks tracked tracking monitor monitors monitored monitoring document documents
-    documented documenting record records recorded recording count counts counted counting""".split())
-AGREEMENT_NOUNS = frozenset("""agreement agreements deal deals accord accords treaty treaties ceasefire truce
-    pact memorandum protocol armistice""".split())
-DEMAND_VERBS = frozenset("""demand demanded demanding demands urge urged urging seek sought seeking
-    call called calling for""".split())
-REGION_NOUNS = frozenset("region province oblast governorate state district".split())
-CONTROL_VERBS = frozenset("control controls controlled hold holds held occupy occupies occupied".split())
-# who speaks for a state without naming it ("the ministry said", "the military said")
-STATE_VOICES = frozenset("""ministry military army government command kremlin minister spokesman spokeswoman
-    spokesperson officials staff presidency office""".split())
 _STATE_ACTOR = re.compile(r"(?:Military Forces|Police Forces|Government) of (?:the )?(.+?)(?: \(\d{4}-\))?$")
 
 class EventExtractor:
@@ -882,13 +885,6 @@ def _triggers(sent):
         yield tok, category
 
 
-def _hypothetical_noun(tok) -> bool:
-    """'the threat of encirclement', 'fears of an offensive': a noun that reports nothing."""
-    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in HYPOTHETICAL_HEADS:
-        return True
-    return False
-
-
 def _poss_actor(tok, ctx, military):
     for c in tok.children:
         if c.dep_ in ("poss", "compound", "amod"):
@@ -930,179 +926,6 @@ def _is_proxy(tok) -> bool:
                 tuple("-" + w for w in PROXY_WORDS))):
             return True
     return bool(act.PROXY.search(tok.doc[tok.left_edge.i: tok.i + 1].text))
-
-
-def _state_not_event(tok) -> bool:
-    """A territory noun naming a state of affairs: 'eight months of occupation', 'ending the occupation',
-    'under occupation', 'during the occupation'."""
-    head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ in ("of", "under", "during", "throughout") and (
-            head.lower_ != "of" or head.head.lower_ in ("months", "years", "weeks", "days", "decades", "end")):
-        return True
-    return tok.dep_ == "dobj" and head.lower_ in ("end", "ending", "ended", "ends")
-
-
-PEOPLE_WORDS = frozenset("""he she him her they them man men woman women boy boys girl girls child children
-    people person persons militant militants fighter fighters soldier soldiers troops members member suspect
-    suspects national nationals peacekeepers civilians hostages jihadist jihadists insurgents rebels""".split())
-PERSON_ROLES = frozenset("""mayor governor official officials journalist journalists activist activists
-    commander leader leaders chief head minister deputy councillor candidate priest doctor""".split())
-
-
-STRIKE_WORDS = ARTILLERY_NOUNS | frozenset("""strike strikes airstrike airstrikes blast blasts explosion explosions
-    shelling bombing bombardment bomb bombs drone drones shell shells attack""".split())
-
-
-def _by_weapon(tok) -> bool:
-    """The subject (or, in the passive, the agent) of ``tok`` is a weapon or a strike."""
-    doer = _subject(tok)
-    if doer is None or any(c.dep_ == "nsubjpass" for c in tok.children):
-        doer = _agent(tok) or (doer if doer is not None and doer.dep_ != "nsubjpass" else None)
-    if doer is None and tok.dep_ == "conj":
-        doer = _subject(tok.head)  # "the missiles hit an office and set fire to cars"
-    if doer is None:
-        doer = next((c for c in tok.children if c.dep_ == "csubj"), None)
-    if doer is not None and doer.dep_ == "csubj":
-        doer = _subject(doer) or doer  # "missiles fired from the sea had destroyed ..." (a parse slip)
-    return doer is not None and doer.lower_ in STRIKE_WORDS
-
-
-GENERIC_GROUND = frozenset("""territory territories area areas land lands ground towns villages cities positions
-    parts swathes swaths""".split())
-
-
-def _bare_infinitive(tok) -> bool:
-    """'to retake X' that no plan, order or announcement governs (those make it 'planned')."""
-    if tok.dep_ == "conj" and not any(c.dep_ == "aux" for c in tok.children):
-        tok = tok.head  # "a campaign to oust the remnants and reclaim the last patch"
-    aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-    if "to" not in aux or "have" in aux:  # "claimed to have captured X" tells a done capture
-        return False
-    head = tok.head.lower_
-    return not any(head in words for words in (PLAN_VERBS, THREAT_VERBS, CLAIM_VERBS, SAY_VERBS, REPORT_VERBS,
-                                               CONFIRM_VERBS, DENY_VERBS))
-
-
-def _passive_subject(tok):
-    return next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-
-
-def _is_person(tok) -> bool:
-    """People: a PERSON entity, a pronoun, a role ('the mayor'), people or fighters ('two British
-    militants', 'a number of soldiers', 'the 21-year-old'), also through 'who' to its antecedent."""
-    if tok is None:
-        return False
-    if tok.lower_ in ("who", "whom") and tok.head.dep_ == "relcl":
-        tok = tok.head.head
-    if tok.lower_ == "number":  # "a number of soldiers"
-        tok = next((g for c in tok.children if c.lower_ == "of" for g in c.children), tok)
-    return tok.ent_type_ == "PERSON" or tok.lower_ in PERSON_ROLES or tok.lower_ in PEOPLE_WORDS \
-        or tok.lower_.endswith("-old")
-
-
-def _governing_verb(tok) -> str | None:
-    """The verb a noun hangs from, through prepositions and quantities ("fired dozens of missiles" -> fired)."""
-    for a in tok.ancestors:
-        if a.pos_ in ("VERB", "AUX"):
-            return a.lower_
-        if a.dep_ not in ("prep", "pobj", "dobj", "nummod", "quantmod", "conj", "appos", "compound", "amod"):
-            return None
-    return None
-
-
-def _since_clause(tok, clause) -> bool:
-    """'protests have been held daily since Russian forces took it over': a reference point."""
-    verb = tok if tok.pos_ in ("VERB", "AUX") else clause
-    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "since" for c in verb.children)
-
-
-def _background(tok, clause) -> bool:
-    """A territory event told as background: in the past perfect outside reported speech, in a
-    relative clause, or with 'since' / 'ago' / 'earlier' and no date of its own; a noun that dates
-    another event ('after the town's fall')."""
-    if tok.dep_ == "pobj" and tok.head.lower_ in ("after", "since", "before", "following", "until"):
-        return True
-    verb = tok if tok.pos_ in ("VERB", "AUX") else clause
-    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    reported = any(a.lower_ in SAY_VERBS or a.lower_ in CLAIM_VERBS or a.lower_ in CONFIRM_VERBS
-                   or a.lower_ in DENY_VERBS for a in verb.ancestors)
-    words = {c.lower_ for c in verb.children if c.dep_ in ("advmod", "mark", "prep", "npadvmod")}
-    if words & BACKGROUND_WORDS:
-        return True
-    if "had" in aux and not reported:
-        return True
-    if verb.dep_ == "relcl" and "had" in aux:
-        return True
-    # "... had held out for weeks after the rest of the city was overrun"
-    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("after", "since", "before", "once", "when")
-                                    for c in verb.children):
-        return "had" in {c.lower_ for c in verb.head.children if c.dep_ == "aux"}
-    return False
-
-
-def _conditional(tok, sent) -> bool:
-    """'If confirmed, it would be the first city to fall': a hypothetical under would/could."""
-    if not any(t.dep_ == "mark" and t.lower_ in ("if", "unless") for t in sent):
-        return False
-    for a in [tok, *tok.ancestors]:
-        if any(c.dep_ == "aux" and c.lower_ in HEDGE for c in a.children):
-            return True
-    return False
-
-
-def _in_relative_clause(t, tok) -> bool:
-    """``t`` sits in a relative clause below ``tok``: it dates that clause, not ``tok`` - unless
-    that clause tells the same move ("recaptured X, which troops first entered on Thursday")."""
-    while t.i != tok.i and t.head.i != t.i:
-        if t.dep_ == "relcl" and (t.tag_ in ("VBD", "VBN") or any(
-                c.dep_ == "aux" and c.lower_ in ("had", "has", "have") for c in t.children)):
-            # a past clause of its own ("which had served as a base since April"); a present one
-            # ("who conducts attacks ... Sunday") has no past date: that date is the parse's slip
-            return _VERB_LOOKUP.get(t.lower_) not in ("take", "capture", "recapture", "withdraw")
-        t = t.head
-    return False
-
-
-def _date_for(tok, sent, published):
-    best, best_dist = None, None
-    chain = [tok]
-    t = tok
-    while t.head.i != t.i and (t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") or _participial(t)) and not (
-            t.dep_ == "conj" and not (t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))):
-        t = t.head  # "In 2003 militias attacked X and burned Y": coordinated verbs share the date
-        chain.append(t)
-    own = set(chain)
-    level_of = {t.i: k for k, t in enumerate(chain)}
-    for ent in sent.ents:
-        if ent.label_ not in ("DATE", "TIME", "EVENT"):
-            continue
-        if not _attached_to(ent.root, own, tok):
-            continue
-        if DURATION.match(ent.text.strip()):
-            continue  # "a siege of nearly three months", "for weeks": how long, not when
-        if _in_relative_clause(ent.root, tok):
-            continue  # "pulled out of the town, which had been their base since April"
-        when = resolve(ent.text, published)
-        if when is None:
-            continue
-        # the date on the nearest verb of the chain wins: "attacked X in 2003 ..., survivors recalled this week"
-        level = next((level_of[a.i] for a in [ent.root, *ent.root.ancestors] if a.i in level_of), len(chain))
-        dist = abs(ent.start - tok.i) + 1000 * level
-        in_subtree = ent.root in set(tok.subtree) or ent.root.head.i == tok.i
-        if in_subtree:
-            dist -= 100
-        if best is None or dist < best_dist:
-            best, best_dist = when, dist
-    if best is None:
-        # "At dawn this Friday" is not always a DATE entity: look at the clause text itself
-        top = max(own, key=lambda t: len(list(t.subtree)))
-        clause = top.doc[top.left_edge.i: top.right_edge.i + 1]
-        m = re.search(r"\b(yesterday|last night|today|tonight|this (?:morning|evening|afternoon)|overnight|"
-                      r"(?:on|this|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
-                      clause.text, re.I)
-        if m:
-            best = resolve(m[0], published)
-    return best
 
 
 def _first_actor_before(tok, sent, ctx, military):

@@ -279,3 +279,16 @@ DONE_WHEN_ANNOUNCED = {"capture", "recapture", "clash", "attack", "kill", "airst
 
 
 POLITICAL = {"deploy", "request", "offer", "reject", "threaten", "talks", "sanction", "accuse", "aid"}
+
+MONITOR_VERBS = frozenset("""track tracks tracked tracking monitor monitors monitored monitoring document documents
+    documented documenting record records recorded recording count counts counted counting""".split())
+AGREEMENT_NOUNS = frozenset("""agreement agreements deal deals accord accords treaty treaties ceasefire truce
+    pact memorandum protocol armistice""".split())
+DEMAND_VERBS = frozenset("""demand demanded demanding demands urge urged urging seek sought seeking
+    call called calling for""".split())
+REGION_NOUNS = frozenset("region province oblast governorate state district".split())
+CONTROL_VERBS = frozenset("control controls controlled hold holds held occupy occupies occupied".split())
+
+# who speaks for a state without naming it ("the ministry said", "the military said")
+STATE_VOICES = frozenset("""ministry military army government command kremlin minister spokesman spokeswoman
+    spokesperson officials staff presidency office""".split())
