@@ -5,8 +5,13 @@ territory changes (a side overtakes, regains or is handed a place) open a
 period for the side that took it and close the period before; a withdrawal
 closes the withdrawing side's period and, in a war with exactly one other side
 holding places in that country, opens one for that side (marked as inferred).
-A claim keeps its status: a claim later denied stays disputed until a
-confirmation; two sides claiming a place within a day make it contested.
+Claims take three values: claimed (only the gaining side says so), confirmed
+(told as fact, or admitted by the losing side, whose pull-out within a few
+days confirms the gain) and disputed (denied; it stays so until a
+confirmation). Two sides claiming a place within a day make it contested. A
+report dated only to a week or month gives way to a day-dated report of the
+same change. A place the gazetteer lacks is one place by its name, positioned
+by the report that locates it best.
 """
 
 from __future__ import annotations
