@@ -103,7 +103,7 @@ class Geoparser:
     def _place_unlisted(self, text: str, resolved: list, demonyms: list[str],
                         context_country: str | None) -> dict[int, Place]:
         """Settlements and islands the gazetteer lacks, placed as ACLED places them: at the place
-        named as containing them ("Baghuz in Deir ez-Zor province", "X, a village near Y"), else
+        named as containing them ("the village of X in Y province", "X, a village near Y"), else
         in the country a demonym gives ("the Polish village of X") or the article is mainly
         about, without coordinates; else with no country. Keyed by index in ``resolved``; the name stays the text's."""
         out: dict[int, Place] = {}
