@@ -24,32 +24,36 @@ def outcome(pipeline):
     return ingest_sample(SAMPLE, pipeline)
 
 
+@pytest.fixture(scope="module")
+def compared(outcome, pipeline):
+    """Each gold change with the period that matches it, and the periods no gold change matched."""
+    gold, periods, _, _ = outcome
+    return compare_control(periods, gold, gazetteer_ids(pipeline.gazetteer))
+
+
 def _label(g: dict) -> str:
     return f"{g['since']} {g['place']} -> {g['controller']}"
 
 
-def test_every_gold_change_of_control_is_found_on_its_day(outcome, pipeline):
-    gold, periods, _, _ = outcome
-    pairs, _ = compare_control(periods, gold, gazetteer_ids(pipeline.gazetteer))
+def test_every_gold_change_of_control_is_found_on_its_day(compared):
+    pairs, _ = compared
     missing = [_label(g) for g, p in pairs if p is None]
     wrong_day = [(_label(g), p["since"]) for g, p in pairs if p is not None and p["since"] != g["since"]]
     assert missing == []
     assert wrong_day == []
 
 
-def test_no_change_of_control_beyond_the_gold(outcome, pipeline):
-    gold, periods, _, _ = outcome
-    _, extra = compare_control(periods, gold, gazetteer_ids(pipeline.gazetteer))
+def test_no_change_of_control_beyond_the_gold(compared):
+    _, extra = compared
     assert [(p["since"], p["place"]["name"], p["controller"]) for p in extra] == []
 
 
-def test_claim_status_of_the_changes(outcome, pipeline):
+def test_claim_status_of_the_changes(compared):
     """Claimed (only the gaining side says so), confirmed (the losing side admits it, or it is
     told as fact), disputed (denied). Two gold confirmations are beyond the rules so far: an
     army 'regrouping' its units in an area (Balakliia) and a commander saying his garrison was
     ordered to stop defending the city (Mariupol); both stay 'claimed'."""
-    gold, periods, _, _ = outcome
-    pairs, _ = compare_control(periods, gold, gazetteer_ids(pipeline.gazetteer))
+    pairs, _ = compared
     wrong = {g["place"]: (p["claim"], g["claim"]) for g, p in pairs if p is not None and p["claim"] != g["claim"]}
     assert wrong == {"Mariupol": ("claimed", "confirmed"), "Balakliia": ("claimed", "confirmed")}
 

@@ -109,6 +109,18 @@ PROXY = re.compile(r"\b[\w.]+[-\s](?:backed|supported|sponsored|funded|allied|al
                    r"|\b(?:backed|supported|sponsored|funded|armed)\s+by\b", re.I)
 
 
+STATE_PREFIXES = ("Military Forces of ", "Police Forces of ", "Government of ")
+
+
+def state_name(actor: str | None) -> str | None:
+    """'Military Forces of Russia' -> 'Russia': the state a state actor belongs to, else None."""
+    for prefix in STATE_PREFIXES:
+        if actor and actor.startswith(prefix):
+            name = actor[len(prefix):]
+            return name[4:] if name.startswith("the ") else name
+    return None
+
+
 def proxy_actor(ctx: ActorContext, exclude=()) -> str:
     """The armed group a proxy phrase stands for: the article's main armed group (not one
     the event is aimed at), else an unidentified armed group of the article's country."""

@@ -22,9 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, TextIO
 
+from .actors import state_name
+from .dates import days_between, within_period
 from .gazetteer import fold
 
-STATE_PREFIXES = ("Military Forces of ", "Police Forces of ", "Government of ")
 CONFIRM_DAYS = 3  # a pull-out admitted this soon after a capture claim confirms it
 
 
@@ -34,10 +35,6 @@ def control_claim(event_claim: str) -> str:
     if event_claim in ("denied", "disputed"):
         return "disputed"
     return "claimed" if event_claim == "claimed" else "confirmed"
-
-
-def _days(a: str, b: str) -> int:
-    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
 
 def _add_support(store, period: ControlPeriod, r: dict, claim: str) -> None:
@@ -53,10 +50,9 @@ def controller_name(actor: str | None) -> str | None:
     """'Military Forces of Russia' -> 'Russia'; armed groups keep their name."""
     if not actor:
         return None
-    for prefix in STATE_PREFIXES:
-        if actor.startswith(prefix):
-            name = actor[len(prefix):]
-            return name[4:] if name.startswith("the ") else name
+    state = state_name(actor)
+    if state:
+        return state
     if actor.startswith(("Civilians", "Protesters", "Rioters", "Unidentified")):
         return None
     return actor
@@ -133,18 +129,14 @@ def _prefer_day(rows: list[dict]) -> list[dict]:
     for r in rows:
         if r["time_precision"] != 1 and r["kind"] == "territory":
             same = [o for o in rows if o["time_precision"] == 1 and o["kind"] == "territory"
-                    and controller_name(o["actor1"]) == controller_name(r["actor1"]) and _within(o["date"], r)]
+                    and controller_name(o["actor1"]) == controller_name(r["actor1"])
+                    and within_period(dt.date.fromisoformat(o["date"]), dt.date.fromisoformat(r["date"]),
+                                      r["time_precision"])]
             if same:
                 same[0]["sources"] = same[0]["sources"] + [x for x in r["sources"] if x not in same[0]["sources"]]
                 continue
         out.append(r)
     return out
-
-
-def _within(day: str, coarse: dict) -> bool:
-    if coarse["time_precision"] == 2:
-        return abs(_days(coarse["date"], day)) <= 6
-    return day[:7] == coarse["date"][:7]
 
 
 def timeline(store, *, as_of: dt.date | str | None = None, country: str | None = None) -> list[ControlPeriod]:
@@ -182,7 +174,7 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
             note = ""
             if withdrawal:
                 if current is not None and current.controller != actor and r["time_precision"] == 1 \
-                        and 0 <= _days(current.since, r["date"]) <= CONFIRM_DAYS:
+                        and 0 <= days_between(current.since, r["date"]) <= CONFIRM_DAYS:
                     # the losing side admits the pull-out: the gaining side's claim is confirmed
                     _add_support(store, current, r, "confirmed")
                     continue
@@ -206,7 +198,7 @@ def timeline(store, *, as_of: dt.date | str | None = None, country: str | None =
             if current is not None:
                 if current.until is None or current.until > r["date"]:
                     current.until = r["date"]
-                if (dt.date.fromisoformat(r["date"]) - dt.date.fromisoformat(current.since)).days <= 1:
+                if days_between(current.since, r["date"]) <= 1:
                     current.contested = True
             current = ControlPeriod(place=_place(r), controller=actor, since=r["date"], until=None,
                                     claim=control_claim(r["claim"]), sources=list(r["sources"]), evidence=_evidence(store, r["id"]),

@@ -192,6 +192,26 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
     return None
 
 
+WEEK_DAYS = 6  # a date of week precision may stand for any day this many days either side of it
+
+
+def within_period(day: dt.date, date: dt.date, precision: int | None, slack: int = 0) -> bool:
+    """Whether ``day`` can be the day that ``date`` of this precision stands for: the day itself,
+    a day of its week, or a day of its month (with ``slack`` days beyond the month's edges)."""
+    if precision == 1:
+        return day == date
+    if precision == 2:
+        return abs((day - date).days) <= WEEK_DAYS
+    first = date.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return first - dt.timedelta(days=slack) <= day <= last + dt.timedelta(days=slack)
+
+
+def days_between(start: str, end: str) -> int:
+    """Days from one YYYY-MM-DD date to another (negative when ``end`` comes first)."""
+    return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+
+
 def parse_iso(value: str) -> dt.date:
     """Parse a user-given YYYY-MM-DD date (raises ValueError with a usable message)."""
     try:

@@ -45,7 +45,7 @@ import re
 from typing import Iterable
 
 from .gazetteer import Gazetteer, fold
-from .model import Place, PlaceMention
+from .model import UNLISTED, Place, PlaceMention
 from .toponym_candidates import ABBREVIATIONS, Candidate, is_big
 from .toponyms import LISTSEP, Recognizer
 
@@ -57,7 +57,6 @@ _QUALSEP = re.compile(r"^(?:\s+(?:province|district|governorate|region|state|cou
 _INSEP = re.compile(r"\bin\b", re.I)
 _SENT_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'(])|\n")
 W_COUNTRY, W_TOP = 2.0, 0.5
-UNLISTED = "UNL"  # feature code of a place the gazetteer lacks, located by what contains it
 _DIRECT_CONTAINER = re.compile(r"^\s*(?:,\s*(?:in\s+)?|(?:in|near|outside)\s+)(?:the\s+)?(?:[a-z]+ern\s+)?$")
 _ISLAND = re.compile(r"\b(?:island|islands|isle|islet)$", re.I)
 _DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(?:town|village|hamlet|settlement|city|island)\s+of\s+$")

@@ -27,13 +27,13 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
+from .dates import WEEK_DAYS
 from .gazetteer import fold, km
-from .geoparse import UNLISTED
+from .model import UNLISTED
 from .taxonomy import TERRITORY_TYPES
 
 NEAR_KM = 10.0
 DAY_WINDOW = 1
-WEEK_WINDOW = 6  # a report dated only to a week may be any day of it
 CANONICAL_COLUMNS = ("id", "kind", "event_type", "sub_event_type", "plover", "actor1", "actor2",
                      "place_name", "geonameid", "latitude", "longitude", "country_code", "admin1",
                      "admin2", "feature_code", "geo_precision", "date", "time_precision", "fatalities",
@@ -171,7 +171,7 @@ class Merger:
         same = [kind_of(ev["sub_event_type"], ev["plover"]), ev["status"]]
         if ev["time_precision"] == 2:
             # "last week's strike": any report of the kind in that week (few reports are dated so loosely)
-            lo, hi = day - dt.timedelta(days=WEEK_WINDOW), day + dt.timedelta(days=WEEK_WINDOW)
+            lo, hi = day - dt.timedelta(days=WEEK_DAYS), day + dt.timedelta(days=WEEK_DAYS)
             return self._rows(_ANYWHERE_SQL, [*same, lo.isoformat(), hi.isoformat()])
         if ev["latitude"] is None or (ev["geo_precision"] or 3) >= 3:
             return self._rows(_ANYWHERE_SQL, [*same, days[0], days[-1]])

@@ -51,6 +51,9 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+UNLISTED = "UNL"  # feature code of a place the gazetteer lacks, located by what contains it
+
+
 @dataclass(frozen=True)
 class Place:
     """A gazetteer entry (GeoNames where it has an id)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import control
+from ..dates import days_between
 from ..model import Article
 from ..store import Store
 from .seed import fold
@@ -60,14 +61,10 @@ def compare_control(periods: list[dict], gold: dict, ids_of=None) -> tuple[list[
         if not cands:
             pairs.append((g, None))
             continue
-        i = min(cands, key=lambda i: abs(_days_between(periods[i]["since"], g["since"])))
+        i = min(cands, key=lambda i: abs(days_between(g["since"], periods[i]["since"])))
         used.add(i)
         pairs.append((g, periods[i]))
     return pairs, [p for i, p in enumerate(periods) if i not in used]
-
-
-def _days_between(a: str, b: str) -> int:
-    return (dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days
 
 
 def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_of=None) -> dict:
@@ -77,7 +74,7 @@ def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_
         if p is None:
             out.write(f"MISSING  {g['since']} {g['place']} -> {g['controller']}\n")
             continue
-        err = _days_between(p["since"], g["since"])
+        err = days_between(g["since"], p["since"])
         found += 1
         date_ok += abs(err) <= 1
         claim_ok += p["claim"] == g["claim"]
@@ -111,8 +108,7 @@ def match_events(canonical: list[dict], gold_events: list[dict]) -> tuple[dict[s
         sources = set(c["sources"])
         fits = [g for g in gold_events
                 if kind_of(g["acled_sub_event_type"], g["plover"]) == c["kind"] and sources & set(g["source_ids"])
-                and not (g["date"] and c["date"] and abs((dt.date.fromisoformat(g["date"]) -
-                                                          dt.date.fromisoformat(c["date"])).days) > 1)]
+                and not (g["date"] and c["date"] and abs(days_between(c["date"], g["date"])) > 1)]
         if not fits:
             extra.append(c)
             continue

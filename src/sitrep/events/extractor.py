@@ -130,7 +130,6 @@ def _refers_back(tok, sent) -> bool:
                    for t in own)
 
 
-_STATE_ACTOR = re.compile(r"(?:Military Forces|Police Forces|Government) of (?:the )?(.+?)(?: \(\d{4}-\))?$")
 
 class EventExtractor:
     """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
@@ -180,9 +179,7 @@ class EventExtractor:
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         mention_starts = [m.start for m in mentions]
         sents = list(doc.sents)
-        self._named_speakers = [(sp.i, cc) for t in doc if t.lower_ in SAY_VERBS
-                                for sp in [_subject(t)] if sp is not None
-                                for cc in [self._named_country(sp)] if cc]
+        self._named_speakers = None  # found when a claim first needs them (see _last_named_speaker)
         drafts: list[_Draft] = []
         self._control_confirmed: set[str] = set()
         stats = []
@@ -229,9 +226,9 @@ class EventExtractor:
                     last_region_in_para[para] = regions[-1]
         drafts = _merge(drafts)
         for d in drafts:  # a side's control, confirmed anywhere in the article, confirms its gains
-            state = _STATE_ACTOR.match(d.actor1 or "")
+            state = act.state_name(d.actor1)
             if d.category in ("capture", "recapture") and state and d.claim in ("claimed", "reported") and \
-                    self._country_code(state.group(1)) in self._control_confirmed:
+                    self._country_code(state) in self._control_confirmed:
                 d.claim = "confirmed"
         for d in drafts:
             if d.category == "protest" and d.status == "happened":
@@ -539,6 +536,19 @@ class EventExtractor:
                 return self._named_country(speaker)
         return None
 
+    def _last_named_speaker(self, speaker) -> str | None:
+        """The country of the last speaker before ``speaker`` who named one ("Russia said ...")."""
+        if self._named_speakers is None:
+            self._named_speakers = [(sp.i, cc) for t in speaker.doc if t.lower_ in SAY_VERBS
+                                    for sp in [_subject(t)] if sp is not None
+                                    for cc in [self._named_country(sp)] if cc]
+        return next((cc for i, cc in reversed(self._named_speakers) if i < speaker.i), None)
+
+    def _foreign(self, actor: str, cc: str | None) -> bool:
+        """``actor`` is not of the country ``cc`` (a known country) names."""
+        home = self._country_name(cc) if cc else None
+        return bool(home) and home not in actor
+
     def _named_country(self, tok) -> str | None:
         """The state a phrase names ("Russia's defence ministry", "Ukrainian officials"), if any."""
         for t in tok.subtree:
@@ -551,7 +561,7 @@ class EventExtractor:
     def _claimed_by_own_side(self, tok, actor: str | None, ctx) -> str | None:
         """'Russia's defence ministry said its forces had taken X': a side reporting its own
         action is only a claim (an interested party). Returns the speaker, or None."""
-        state = _STATE_ACTOR.match(actor or "")
+        state = act.state_name(actor)
         if state is None:
             return None
         for a in list(tok.ancestors)[:4]:
@@ -562,8 +572,8 @@ class EventExtractor:
                 said_by = self._named_country(speaker)
                 if said_by is None and any(t.lower_ in STATE_VOICES for t in speaker.subtree):
                     # "..., the defence ministry said" after "Russia said ...": the same side speaking
-                    said_by = next((cc for i, cc in reversed(self._named_speakers) if i < speaker.i), None)
-                if said_by and said_by == self._country_code(state.group(1)):
+                    said_by = self._last_named_speaker(speaker)
+                if said_by and said_by == self._country_code(state):
                     return act.normalise(_phrase(speaker), ctx, country_hint=said_by) or actor
                 return None
         return None
@@ -735,16 +745,12 @@ class EventExtractor:
                 d.notes.append("retaken by the state, no side named")
         if d.sub_event_type == "Government regains territory" and d.actor1:
             # a state retaking its own ground regains it; a foreign state's forces overtake it ACLED
-            cc = d.place.place.country_code if d.place else ctx.country
-            home = self._country_name(cc) if cc else None
-            if home and home not in d.actor1:
+            if self._foreign(d.actor1, d.place.place.country_code if d.place else ctx.country):
                 d.sub_event_type = "Non-state actor overtakes territory"
                 d.notes.append("territory taken by a foreign state's forces")
         if d.sub_event_type == "Arrests" and d.actor1 and d.actor1.startswith(("Military Forces", "Police Forces")):
             # arrests are a state's own forces acting at home; a foreign army taking people is an abduction
-            cc = d.place.place.country_code if d.place else None
-            home = self._country_name(cc) if cc else None
-            if home and home not in d.actor1:
+            if self._foreign(d.actor1, d.place.place.country_code if d.place else None):
                 d.sub_event_type, d.plover = "Abduction/forced disappearance", PLOVER_OF_SUB.get(
                     "Abduction/forced disappearance", d.plover)
                 d.notes.append("people taken by a foreign state's forces")

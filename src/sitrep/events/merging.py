@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from ..dates import within_period
 from ..taxonomy import TERRITORY_TYPES
 from .draft import _Draft
 from .lexicon import FOLDABLE, VIOLENT_PRIORITY
@@ -134,14 +133,7 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
 
 
 def _same_period(a, b) -> bool:
-    """Two dates that can be one day: equal days, or a day inside the other's week or month."""
-    coarse = max(a.precision, b.precision)
-    if coarse == 1:
-        return a.date == b.date
-    if coarse == 2:
-        return abs((a.date - b.date).days) <= 6
-    wide, other = (a, b) if a.precision == 3 else (b, a)
-    first = wide.date.replace(day=1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    # "at the end of March" and "on 2 April" may be one withdrawal: a few days' slack at the edges
-    return first - dt.timedelta(days=3) <= other.date <= last + dt.timedelta(days=3)
+    """Two dates that can be one day: equal days, or a day inside the other's week or month
+    ("at the end of March" and "on 2 April" may be one withdrawal: a few days' slack at the edges)."""
+    wide, other = (a, b) if a.precision >= b.precision else (b, a)
+    return within_period(other.date, wide.date, wide.precision, slack=3)
