@@ -14,6 +14,7 @@ d=$shared/data
 status=0
 run() { echo; echo "== sitrep eval $*"; "$s" eval "$@" || status=1; }
 run seed --data "$shared/seed"
+[ -d "$d/news-gold" ] && [ -d "$d/guardian-sdf" ] && run news --data "$d/news-gold" --texts "$d/guardian-sdf" --quiet
 [ -d "$d/geoparsing" ] && run geoparse --data "$d/geoparsing"
 [ -d "$d/acled" ] && run acled --data "$d/acled"
 [ -d "$d/isaf" ] && run isaf --data "$d/isaf"

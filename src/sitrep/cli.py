@@ -321,6 +321,24 @@ _eval_command("plover", "Folder with PLOVER_GSR_CAMEO.txt (or the file).", "Only
               "Score the PLOVER type of the main event on the PLOVER gold standard records.")
 
 
+@evaluate.command("news")
+@click.option("--data", required=True, type=click.Path(exists=True),
+              help="The news-gold folder (or its guardian_dev.jsonl).")
+@click.option("--texts", type=click.Path(exists=True),
+              help="The guardian-sdf folder or its CSV (default: guardian-sdf beside the news-gold folder).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N gold articles.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the scores only, not every wrong and missed event.")
+@eval_options
+@handle_errors
+def eval_news(data, texts, limit, quiet, baseline, model, gazetteer):
+    """Event precision/recall and field accuracies on hand-annotated Guardian articles."""
+    from .evaluation import news
+
+    scores = news.run(Path(data), _pipeline(model, gazetteer), sys.stdout, limit=limit,
+                      texts=Path(texts) if texts else None, verbose=not quiet)
+    _finish_eval("news", scores, baseline)
+
+
 @evaluate.command("geoparse")
 @click.option("--data", required=True, type=click.Path(exists=True, file_okay=False),
               help="Folder with GeoVirus.xml and TUD-Loc2013.zip.")
