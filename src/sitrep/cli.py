@@ -62,6 +62,7 @@ class _Inputs:
 
     def __init__(self, paths: Iterable[str], published: dt.date | None):
         self.paths, self.published, self.failed = list(paths), published, 0
+        self.warned_undated = False
 
     def __iter__(self) -> Iterator[Article]:
         from .sources import iter_articles
@@ -71,6 +72,10 @@ class _Inputs:
                 self.failed += 1
                 click.echo(f"sitrep: {item}", err=True)
             else:
+                if item.published is None and not self.warned_undated:
+                    self.warned_undated = True
+                    click.echo(f"sitrep: {item.origin or item.id} has no publication date: dates are unresolved "
+                               f"without --published", err=True)
                 yield item
 
 
@@ -239,6 +244,25 @@ def report(db, since, until, country, fmt):
         raise UsageError(f"--since {since} is after --until {until}")
     with Store.open(db) as store:
         rep.write(store, sys.stdout, since, until, country, fmt)
+
+
+@cli.command()
+@click.option("--data", type=click.Path(exists=True, file_okay=False),
+              help="Folder of labelled *.jsonl sentences (default: the project's own, data/training/).")
+@click.option("--acled", type=click.Path(exists=True, dir_okay=False), metavar="EXPORT.csv",
+              help="Also train the typer on an ACLED export's notes (your licensed data).")
+@click.option("--out", type=click.Path(file_okay=False), help="Where to write detect.npz and type.npz "
+              "(default: the installed models, data/models/).")
+@model_option
+@handle_errors
+def train(data, acled, out, model):
+    """Fit the sentence detector and the sub-event typer; prints dev-split figures."""
+    from . import nlp as _nlp
+    from .classify import training
+
+    nlp = _nlp.load(model)
+    training.train(Path(out) if out else None, data=Path(data) if data else None,
+                   acled=Path(acled) if acled else None, nlp=nlp, out=sys.stdout)
 
 
 @cli.group()

@@ -3,7 +3,7 @@
     SitrepError
      ├── InputError          a document could not be read (names file and line)
      ├── GazetteerError      the place index is missing or corrupt
-     ├── ModelError          the spaCy model cannot be loaded
+     ├── ModelError          the spaCy model or a trained model file cannot be loaded
      ├── StoreError          the database cannot be opened or written
      └── UsageError          a bad option value (bad date, unknown format ...)
 
@@ -34,7 +34,7 @@ class GazetteerError(SitrepError):
 
 
 class ModelError(SitrepError):
-    """The configured spaCy model is not installed or fails to load."""
+    """The configured spaCy model, or one of sitrep's trained model files, is missing or fails to load."""
 
 
 class StoreError(SitrepError):

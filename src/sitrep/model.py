@@ -195,6 +195,7 @@ class ArticleResult:
     events: tuple[Event, ...] = ()
     places: tuple[PlaceMention, ...] = ()
     statistics: tuple[Statistic, ...] = ()
+    political: tuple[Event, ...] = ()  # PLOVER-only political acts (offers, calls, deployments): a view of their own
 
     def to_dict(self) -> dict[str, Any]:
         a = self.article
@@ -210,4 +211,5 @@ class ArticleResult:
             "events": [e.to_dict() for e in self.events],
             "places": [m.to_dict() for m in self.places],
             "statistics": [s.to_dict() for s in self.statistics],
+            "political": [e.to_dict() for e in self.political],
         }

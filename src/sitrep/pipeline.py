@@ -80,8 +80,9 @@ class Pipeline:
         ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         mentions = self.geoparser.parse(doc.text, ents)
         events, statistics = self.events.extract(doc, article, mentions)
-        return ArticleResult(article=article, events=tuple(events), places=tuple(mentions),
-                             statistics=tuple(statistics))
+        return ArticleResult(article=article, events=tuple(e for e in events if e.sub_event_type),
+                             places=tuple(mentions), statistics=tuple(statistics),
+                             political=tuple(e for e in events if not e.sub_event_type))
 
 
 def extract(text: str, *, published=None, title: str | None = None, options: Options | None = None) -> ArticleResult:

@@ -2,11 +2,18 @@
 
 Each evaluator returns a flat dict of scores; ``check_floors`` compares them
 with the floors in the baseline file and fails (exit 1) when one drops.
+
+Beside each score an evaluator puts the trivial baseline for the same set under
+``<score>_baseline`` (the majority class, the most frequent value, a constant
+such as "always 0" or "emit nothing", or the publication date), computed from
+the gold of the very rows scored. ``check_floors`` warns ("BELOW BASELINE") when
+a score is worse than its baseline; the floors stay the gate.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -42,8 +49,65 @@ def check_floors(name: str, scores: dict, baseline: str | Path | None, out: Text
         out.write(f"  {'ok  ' if ok else 'FAIL'} {key:32s} {value!s:>8} >= {floor}\n")
         if not ok:
             failed.append(key)
+    for key in below_baseline(scores):
+        out.write(f"  BELOW BASELINE {key}: sitrep {scores[key]} vs trivial baseline {scores[key + BASELINE]} "
+                  f"(a warning: the floors are the gate)\n")
+    for key, floor in sorted(floors.items()):
+        base = scores.get(key + BASELINE)
+        if _number(base) and _worse(key, floor, base):
+            out.write(f"  FLOOR BELOW BASELINE {key}: floor {floor} vs trivial baseline {base}\n")
     out.write(json.dumps({"eval": name, "scores": scores, "failed": failed}, sort_keys=True) + "\n")
     return 1 if failed else 0
+
+
+BASELINE = "_baseline"
+# scores where less is better (counts of wrong output, errors): worse than the baseline means above it
+LOWER_IS_BETTER = ("spurious", "false_periods", "error", "extra")
+
+
+def lower_is_better(key: str) -> bool:
+    return any(word in key for word in LOWER_IS_BETTER)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _worse(key: str, value, base) -> bool:
+    return value > base if lower_is_better(key) else value < base
+
+
+def below_baseline(scores: dict) -> list[str]:
+    """The scores worse than their ``<score>_baseline`` (both measured), in key order."""
+    return [k for k, v in sorted(scores.items()) if not k.endswith(BASELINE) and _number(v)
+            and _number(scores.get(k + BASELINE)) and _worse(k, v, scores[k + BASELINE])]
+
+
+def majority(values) -> tuple:
+    """(the most frequent value, its count); ties go to the value seen first; (None, 0) when empty."""
+    top = Counter(values).most_common(1)
+    return top[0] if top else (None, 0)
+
+
+def with_baselines(scores: dict, baselines: dict[str, tuple]) -> dict:
+    """``scores`` with ``<score>_baseline`` after each score that has a baseline ``(value, rule)``."""
+    merged = {}
+    for key, value in scores.items():
+        merged[key] = value
+        if key in baselines:
+            merged[key + BASELINE] = baselines[key][0]
+    return merged
+
+
+def write_table(out: TextIO, scores: dict, baselines: dict[str, tuple], width: int = 34, indent: str = "  ") -> None:
+    """One line per score: its name, sitrep's value, the trivial baseline and the baseline's rule."""
+    out.write(f"{indent}{'score':{width}s} {'sitrep':>8} {'baseline':>9}  baseline rule\n")
+    for key, value in scores.items():
+        if key.endswith(BASELINE):
+            continue
+        base, rule = baselines.get(key, ("", ""))
+        flag = " <- below baseline" if _number(value) and _number(base) and _worse(key, value, base) else ""
+        out.write(f"{indent}{key:{width}s} {value!s:>8} {base!s:>9}  {rule}{flag}\n")
 
 
 def main_event(events, acled_only: bool = True):
@@ -61,10 +125,15 @@ def main_event(events, acled_only: bool = True):
     return best
 
 
-def write_scores(out: TextIO, scores: dict, seconds: float, n: int, unit: str, width: int = 30) -> None:
-    """The scores one per line, the runtime, then all of them as one JSON line."""
-    for name, value in scores.items():
-        out.write(f"  {name:{width}s} {value}\n")
+def write_scores(out: TextIO, scores: dict, seconds: float, n: int, unit: str, width: int = 30,
+                 baselines: dict[str, tuple] | None = None) -> None:
+    """The scores one per line (with ``baselines``: a table of score, sitrep, baseline), the runtime,
+    then all of them as one JSON line."""
+    if baselines is not None:
+        write_table(out, scores, baselines, width)
+    else:
+        for name, value in scores.items():
+            out.write(f"  {name:{width}s} {value}\n")
     out.write(f"runtime {seconds:.1f}s ({n / seconds if seconds else 0:.1f} {unit}/s)\n")
     out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")
 

@@ -3,10 +3,31 @@
 ``sample``: the bundled corpus (samples/ukraine-2022) against its gold.json:
 control changes found (same place, same controller, date within a day),
 date errors, extra changes, and merged event count against the gold count.
+Trivial baselines: "emit nothing" for the recalls (0), and for the claim of the
+changes found, always the most frequent gold claim of those changes. The sample
+is the project's own: these are regression checks, not quality.
 
 ``guardian``: the Guardian Syria articles, ingested, against the dates the
 public record gives for three changes of control (an evaluation table, not a
-rule: nothing here reaches the pipeline).
+rule: nothing here reaches the pipeline). Two views:
+
+- best match (recall): for each record entry, the period of that place whose
+  controller is one of the entry's takers with the start nearest the record's
+  days; its error in days (``guardian_<place>_error_days``).
+- precision: every control period produced for a place in the countries the
+  record covers (Syria), whoever the controller (IS, SDF, the state, Turkey ...),
+  is scored. A period is SUPPORTED when it is matched, one to one, to a record
+  entry: the same place (a Syrian gazetteer id of the entry's name, or the same
+  folded name), a controller that is one of the entry's takers, and a start
+  within ``SUPPORT_DAYS`` (7) days of the record's days; of several such periods
+  only the nearest start is supported. Every other period is a FALSE period: a
+  controller the record does not give (IS or the state re-taking Raqqa), a start
+  far from the record's change, a second period for the same change, or a change
+  the record does not list at all (the record lists only three, so this is a
+  lower bound on precision for the changes it does not cover).
+  ``guardian_control_precision`` = supported / all periods in those countries;
+  periods elsewhere are counted, not scored. Trivial baseline: "emit nothing"
+  (0 found; precision undefined).
 """
 
 from __future__ import annotations
@@ -15,6 +36,7 @@ import datetime as dt
 import json
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -22,9 +44,12 @@ from .. import control
 from ..dates import days_between
 from ..model import Article
 from ..store import Store
+from . import majority, rate, with_baselines
 from .seed import fold
 
 # (place, who took it (any of these names), first and last day the record gives)
+RECORD_COUNTRY = "SY"  # the country the record covers
+SUPPORT_DAYS = 7
 GUARDIAN_RECORD = [
     ("Raqqa", ("SDF", "Syrian Democratic Forces", "YPG", "Kurdish"), "2017-10-17", "2017-10-20"),
     ("Afrin", ("Turkey", "Free Syrian Army", "Syrian National Army", "Turkish"), "2018-03-18", "2018-03-18"),
@@ -85,7 +110,10 @@ def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_
     n = len(gold["control_changes"])
     gold_merged = gold["merged_event_count"]
     out.write(f"merged events: {merged} (gold {gold_merged})\n")
-    return {
+    claim, k = majority(g["claim"] for g, p in pairs if p is not None)
+    baselines = {"control_recall": (0.0, "emit nothing"), "control_date_within_1_day": (0.0, "emit nothing"),
+                 "control_claim_accuracy": (round(k / found, 3) if found else 0.0, f"always {claim!r}")}
+    return with_baselines({
         "control_recall": round(found / n, 3),
         "control_precision": round(found / len(periods), 3) if periods else 0.0,
         "control_date_within_1_day": round(date_ok / n, 3),
@@ -93,7 +121,7 @@ def score_sample(periods: list[dict], gold: dict, merged: int, out: TextIO, ids_
         "merged_events": merged,
         "merged_events_gold": gold_merged,
         "merged_event_ratio": round(merged / gold_merged, 3),
-    }
+    }, baselines)
 
 
 def match_events(canonical: list[dict], gold_events: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
@@ -140,6 +168,7 @@ def score_events(canonical: list[dict], gold: dict, out: TextIO) -> dict:
         "events_found": found,
         "events_gold": n_gold,
         "event_recall": round(found / n_gold, 3) if n_gold else 0.0,
+        "event_recall_baseline": 0.0,  # emit nothing
         "events_reported_twice": len(twice),
         "events_extra": len(extra),
     }
@@ -189,27 +218,66 @@ def run_guardian(data: Path, pipeline, out: TextIO, db: Path | None = None) -> d
               f"canonical events from {counts['reports']} reports ({counts['merged_from_several']} merged "
               f"from several); {len(periods)} control periods\n")
     scores = {"guardian_canonical_events": counts["canonical_events"], "guardian_reports": counts["reports"]}
+
+    def ids_of(place):  # the record names places as the English press does; the gazetteer knows their ids
+        return {c.geonameid for c in pipeline.gazetteer.candidates(place) if c.country_code == RECORD_COUNTRY}
+
+    return scores | score_guardian(periods, ids_of, out)
+
+
+def _record_error(period: dict, first: str, last: str) -> int:
+    """Days from the record's window to the period's start (0 inside it)."""
+    lo, hi, d = dt.date.fromisoformat(first), dt.date.fromisoformat(last), dt.date.fromisoformat(period["since"][:10])
+    return 0 if lo <= d <= hi else (d - hi).days if d > hi else (d - lo).days
+
+
+def score_guardian(periods: list[dict], ids_of, out: TextIO, record=GUARDIAN_RECORD,
+                   country: str = RECORD_COUNTRY) -> dict:
+    """Best match per record entry, and supported / false periods (module docstring).
+
+    ``ids_of(place)``: gazetteer ids the record's place name may have in ``country``."""
+    scores: dict = {}
     found = 0
-    for place, takers, first, last in GUARDIAN_RECORD:
-        # the record names places as the English press does; the gazetteer knows their ids
-        ids = {c.geonameid for c in pipeline.gazetteer.candidates(place) if c.country_code == "SY"}
-        cands = [p for p in periods if (p["place"]["geonameid"] in ids or _same_place(p, place))
+    candidates = []
+    for place, takers, first, last in record:
+        ids = ids_of(place)
+        cands = [i for i, p in enumerate(periods) if (p["place"]["geonameid"] in ids or _same_place(p, place))
                  and any(t.lower() in p["controller"].lower() for t in takers)]
+        candidates.append(cands)
         key = fold(place).replace(" ", "_")
         if not cands:
             out.write(f"MISSING  {place} taken by {takers[0]} ({first}..{last})\n")
             scores[f"guardian_{key}_error_days"] = None
             continue
-        lo, hi = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-
-        def err(p):
-            d = dt.date.fromisoformat(p["since"])
-            return 0 if lo <= d <= hi else (d - hi).days if d > hi else (d - lo).days
-
-        best = min(cands, key=lambda p: abs(err(p)))
+        best = periods[min(cands, key=lambda i: abs(_record_error(periods[i], first, last)))]
+        err = _record_error(best, first, last)
         found += 1
-        scores[f"guardian_{key}_error_days"] = err(best)
+        scores[f"guardian_{key}_error_days"] = err
         out.write(f"FOUND    {place} -> {best['controller']} since {best['since']} "
-                  f"(record {first}..{last}: error {err(best):+d} days), {best['claim']}, sources {best['sources'][:4]}\n")
+                  f"(record {first}..{last}: error {err:+d} days), {best['claim']}, sources {best['sources'][:4]}\n")
     scores["guardian_control_found"] = found
+    covered = [i for i, p in enumerate(periods) if p["place"].get("country_code") == country]
+    supported: set[int] = set()
+    for (place, takers, first, last), cands in zip(record, candidates, strict=True):
+        near = [i for i in cands if i in covered and i not in supported
+                and abs(_record_error(periods[i], first, last)) <= SUPPORT_DAYS]
+        if near:
+            supported.add(min(near, key=lambda i: abs(_record_error(periods[i], first, last))))
+    false = [i for i in covered if i not in supported]
+    by_controller = Counter(periods[i]["controller"] for i in false)
+    out.write(f"control periods in {country}: {len(covered)} ({len(periods) - len(covered)} elsewhere, not scored); "
+              f"supported by the record {len(supported)}, false {len(false)}"
+              f"{' (' + ', '.join(f'{c} {n}' for c, n in by_controller.most_common(6)) + ')' if false else ''}\n")
+    for i in false[:30]:
+        p = periods[i]
+        out.write(f"FALSE    {p['since']} {p['place']['name']} -> {p['controller']} ({', '.join(p['sources'][:3])})\n")
+    if len(false) > 30:
+        out.write(f"         ... and {len(false) - 30} more false periods\n")
+    scores |= {
+        "guardian_control_periods": len(covered),
+        "guardian_periods_elsewhere": len(periods) - len(covered),
+        "guardian_supported_periods": len(supported),
+        "guardian_false_periods": len(false),
+        "guardian_control_precision": rate(len(supported), len(covered)),
+    }
     return scores

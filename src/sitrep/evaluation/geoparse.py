@@ -29,6 +29,11 @@ Scores per corpus (prefix ``geovirus_`` / ``tudloc_``):
 - ``gold_out_of_range``: gold coordinates outside [-90, 90] x [-180, 180]
   (reported, left out of the distance scores; the toponym still counts for F1).
 
+Trivial baseline (``acc161_baseline``): every gold toponym placed at the
+corpus's most frequent gold point (coordinates rounded to 2 decimals), recognition
+taken as perfect: the share of gold toponyms with coordinates within 161 km of it.
+Recognition P/R/F1 and the distances have no constant baseline and get none.
+
 When a ``guardian-sdf`` folder sits beside ``--data`` (``data.parent``), the
 Guardian speed measure (:func:`speed`) runs too.
 """
@@ -275,6 +280,18 @@ def score(golds_per_doc: list[list[Gold]], mentions_per_doc: list[list], prefix:
     return {prefix + k: v for k, v in scores.items()}
 
 
+def acc161_baseline(golds_per_doc: list[list[Gold]]) -> tuple[float | None, str]:
+    """(accuracy within 161 km, rule) of placing every gold toponym at the most frequent gold point."""
+    from . import majority
+
+    points = [(g.lat, g.lon) for gs in golds_per_doc for g in gs if g.lat is not None]
+    if not points:
+        return None, ""
+    (lat, lon), _ = majority((round(a, 2), round(b, 2)) for a, b in points)
+    near = sum(km(lat, lon, a, b) <= KM for a, b in points)
+    return round(near / len(points), 4), f"every toponym at the most frequent gold point ({lat}, {lon})"
+
+
 def _geoparse(pipeline, articles: list[Article], ner: bool, out: TextIO) -> tuple[list[list], float, int]:
     """Mentions per article (in order), seconds, failures. A failing document is retried
     alone and, if it fails again, scored as having no mentions."""
@@ -311,6 +328,10 @@ def evaluate_corpus(corpus: Corpus, pipeline, out: TextIO, *, ner: bool = True, 
     out.write(f"  toponyms  P {s[p + 'precision']:.3f}  R {s[p + 'recall']:.3f}  F1 {s[p + 'f1']:.3f}\n")
     out.write(f"  geocoding acc@161km {s[p + 'acc161']} (over recognised {s[p + 'acc161_recognised']}), "
               f"median {s[p + 'median_km']} km, mean {s[p + 'mean_km']} km\n")
+    base, rule = acc161_baseline(corpus.golds)
+    s[p + "acc161_baseline"] = base
+    out.write(f"  {'score':20s} {'sitrep':>8} {'baseline':>9}  baseline rule\n"
+              f"  {'acc161':20s} {s[p + 'acc161']!s:>8} {base!s:>9}  {rule}\n")
     kinds = Counter(g.kind for gs in corpus.golds for g in gs if g.kind)
     if kinds:
         found: Counter = Counter()

@@ -15,6 +15,12 @@ None when no date is found. Rules, all exact matches:
   (0 when none) equals gold ``min_killed``; also scored on releases with gold > 0.
 - ``min_captured``: the largest ``counts["arrested"]`` or ``counts["captured"]``
   over all predicted events (0 when none) equals gold ``min_captured``.
+
+Trivial baselines on the same releases (``baselines``): the start date is the
+publication date parsed from the release; the province is always the most
+frequent gold answer (a province, or none); killed and captured are always
+their most frequent gold value (0). On the releases with gold killed > 0 the
+baseline is the same whole-set constant, since that subset is chosen by the gold.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, predict, rate, write_scores
+from . import main_event, majority, predict, rate, with_baselines, write_scores
 from .seed import fold
 
 MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -112,6 +118,28 @@ def score(golds: list[dict], results: list[tuple]) -> tuple[dict, list[str]]:
     return scores, lines
 
 
+def baselines(golds: list[dict], published: list[dt.date | None]) -> dict[str, tuple]:
+    """The trivial baseline of each score on these releases: (value, rule), from their own gold."""
+    n = len(golds)
+    if not n:
+        return {}
+    dates = sum(p is not None and p.isoformat() == g.get("start_date") for g, p in zip(golds, published, strict=True))
+    provinces = [{province_key(p) for p in g.get("province") or [] if p and p.strip()} for g in golds]
+    top, _ = majority(k for ks in provinces for k in (ks or {""}))
+    prov_ok = sum((top in ks) if ks else not top for ks in provinces)
+    killed = [int(g.get("min_killed") or 0) for g in golds]
+    k_top, k_ok = majority(killed)
+    c_top, c_ok = majority(int(g.get("min_captured") or 0) for g in golds)
+    positive = [k for k in killed if k > 0]
+    return {
+        "start_date_accuracy": (rate(dates, n), "the publication date"),
+        "province_accuracy": (rate(prov_ok, n), f"always {top or 'no province'!r}"),
+        "min_killed_accuracy": (rate(k_ok, n), f"always {k_top}"),
+        "min_captured_accuracy": (rate(c_ok, n), f"always {c_top}"),
+        "min_killed_positive_accuracy": (rate(sum(k == k_top for k in positive), len(positive)), f"always {k_top}"),
+    }
+
+
 def load(path: Path, limit: int | None = None) -> tuple[list[Article], list[dict]]:
     articles, golds = [], []
     with path.open(encoding="utf-8") as fh:
@@ -146,5 +174,7 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     out.write("first date/province misses:\n")
     for line in lines[:15]:
         out.write(f"  {line}\n")
-    write_scores(out, scores, seconds, len(articles), "releases", 30)
+    base = baselines(golds, [a.published for a in articles])
+    scores = with_baselines(scores, base)
+    write_scores(out, scores, seconds, len(articles), "releases", 30, base)
     return scores

@@ -42,6 +42,7 @@ from .seed import fold
 MATCH_KM = 50
 PLACE_KM = 25
 DATE_SLACK = 2
+CONFIDENT = 0.8  # calibration is checked on events at least this confident
 
 
 @dataclass
@@ -231,7 +232,8 @@ def field_checks(g: dict, p: dict, published: dt.date) -> dict[str, bool]:
         "place_25km": d is not None and d <= PLACE_KM,
         "admin1": bool(gp and pp and admin1_agrees(gp, pp)),
         "date": p.get("date") == g.get("date"),
-        "fatalities": p.get("fatalities") == g.get("fatalities"),
+        "fatalities": p.get("fatalities") == g.get("fatalities") or (
+            g.get("fatalities") is None and not p.get("fatalities")),  # ACLED codes a non-violent event's 0
     }
 
 
@@ -308,6 +310,10 @@ def score(articles: list[GoldArticle], results: list[dict | None], out: TextIO, 
         matched_current = {gi for gi, _ in pairs if a.events[gi].get("when") == "current"}
         to_background = {pi for gi, pi in pairs if a.events[gi].get("when") != "current"}
         counted = [pi for pi in range(len(preds)) if pi not in to_background]
+        for pi, e in enumerate(preds):  # calibration: how often a confident event is a real one
+            if (e.get("confidence") or 0) >= CONFIDENT:
+                tally["confident"] += 1
+                tally["confident_right"] += pi in by_pred
         tally["gold_current"] += len(current)
         tally["matched_current"] += len(matched_current)
         tally["program"] += len(counted)
@@ -368,6 +374,8 @@ def score(articles: list[GoldArticle], results: list[dict | None], out: TextIO, 
         "articles_fatality_error_within_100": rate(sum(1 for e in fatal_errors if e[0] <= 100), len(fatal_errors)),
         "max_article_fatality_error": max((e[0] for e in fatal_errors), default=0),
         "statistics_recall": rate(stats_found, stats_gold),
+        "confident_events": tally["confident"],
+        "confident_events_right": rate(tally["confident_right"], tally["confident"]),
     }
     for f, (ok, n) in fields.items():
         scores[f"matched_{f}_accuracy"] = rate(ok, n)

@@ -8,6 +8,9 @@ is compared with the record's ``event``. No event counts as wrong.
 
 The GSR predates the 2021 PLOVER names: its DEMAND is today's REQUEST and its
 DISAPPROVE today's ACCUSE, so each pair counts as a match.
+
+Trivial baseline on the same records: always the most frequent gold event type
+(accuracy; its macro recall is 1 / the number of gold types).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..model import Article
-from . import main_event, predict, rate, write_scores
+from . import main_event, majority, predict, rate, with_baselines, write_scores
 
 FILE = "PLOVER_GSR_CAMEO.txt"
 SAME_AS = {"DEMAND": {"DEMAND", "REQUEST"}, "DISAPPROVE": {"DISAPPROVE", "ACCUSE"}}
@@ -57,6 +60,16 @@ def score(golds: list[str], predictions: list[str | None]) -> tuple[dict, dict[s
     return scores, per_type
 
 
+def baselines(golds: list[str]) -> dict[str, tuple]:
+    """Always the most frequent gold type: (value, rule) per score."""
+    top, _ = majority(golds)
+    if top is None:
+        return {}
+    rule = f"always {top}"
+    scores, _ = score(golds, [top] * len(golds))
+    return {k: (scores[k], rule) for k in ("plover_accuracy", "plover_macro_recall")}
+
+
 def load(path: Path, limit: int | None = None) -> tuple[list[Article], list[str]]:
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
@@ -74,7 +87,7 @@ def load(path: Path, limit: int | None = None) -> tuple[list[Article], list[str]
 
 
 def _main_code(result) -> str | None:
-    e = main_event(result.events, acled_only=False)
+    e = main_event(result.events + result.political, acled_only=False)
     return e.plover if e else None
 
 
@@ -92,5 +105,7 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     out.write(f"  {'gold type':12s} {'n':>4s} {'ok':>4s} {'recall':>7s}  most frequent wrong prediction\n")
     for gold, row in per_type.items():
         out.write(f"  {gold:12s} {row['n']:4d} {row['correct']:4d} {row['recall']!s:>7s}  {row['top_wrong']}\n")
-    write_scores(out, scores, seconds, len(articles), "records", 22)
+    base = baselines(golds)
+    scores = with_baselines(scores, base)
+    write_scores(out, scores, seconds, len(articles), "records", 22, base)
     return scores

@@ -45,6 +45,7 @@ from .clauses import (
     _state_not_event,
 )
 from .counts import _counts, _kind_of
+from . import gate
 from .draft import _Draft
 from .kinds import _is_crowd, _is_forces, _labour_strike, _protest_kind, _sub_type
 from .lexicon import (
@@ -134,8 +135,12 @@ def _refers_back(tok, sent) -> bool:
 class EventExtractor:
     """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
 
-    def __init__(self, geo):
+    def __init__(self, geo, detector=None, typer=None):
+        from ..classify import get_step
+
         self.geo = geo
+        self.detector = detector or get_step("detect")
+        self.typer = typer or get_step("type")
         self._events_before = False  # whether the article has told an event before the current sentence
 
     # ---- context --------------------------------------------------------------
@@ -224,6 +229,7 @@ class EventExtractor:
                 regions = [m for m in cities if m.place.is_region]
                 if regions:
                     last_region_in_para[para] = regions[-1]
+        drafts = gate.apply(drafts, gate.ArticleView(sents, para_starts, published), self.detector, self.typer)
         drafts = _merge(drafts)
         for d in drafts:  # a side's control, confirmed anywhere in the article, confirms its gains
             state = act.state_name(d.actor1)
@@ -786,9 +792,8 @@ class EventExtractor:
             geo_precision = 3 if (place.is_country or place.feature_code == "ADM1") else (
                 2 if place.feature_code == "ADM2" or not d.place_direct else 1)
         fatalities = d.counts.get("killed") if d.sub_event_type and d.sub_event_type in ACLED_SUB_TYPES else None
-        if fatalities is None and d.sub_event_type and ACLED_SUB_TYPES.get(d.sub_event_type) in (
-                "Battles", "Explosions/Remote violence", "Violence against civilians", "Riots", "Protests"):
-            fatalities = 0 if d.status == "happened" else None
+        if fatalities is None and d.sub_event_type in ACLED_SUB_TYPES and d.status == "happened":
+            fatalities = 0  # ACLED codes 0 for every event with no reported deaths, strategic ones included
         spans = []
         seen = set()
         for s in d.evidence:

@@ -1,0 +1,77 @@
+"""The learned decisions applied to the rule drafts of one article.
+
+For every sentence that holds a draft event, the detector says whether the
+sentence reports an event that happened; drafts from sentences that are
+background, plans, hypotheticals, statements, opinion, aggregates or general
+descriptions are dropped (aggregates are already statistics). The typer then
+ranks the sub-event types: a confident model overrides the trigger rule's type
+only when it gives the rule's type almost no chance (``OVERRIDE_P`` against
+``RULE_FLOOR_P``), and the event's confidence becomes the calibrated product of
+p(happened) and the type's probability.
+
+PLOVER-only political drafts (no ACLED type) pass through untouched; the
+pipeline keeps them apart from the event list.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..classify.features import SentenceContext
+from ..taxonomy import PLOVER_OF_SUB
+from .draft import _Draft
+
+OVERRIDE_P = 0.6  # the typer's top label needs this much to replace the rule's type
+RULE_FLOOR_P = 0.05  # ... and the rule's type must have less than this
+MIN_HAPPENED = 0.5  # p(happened) a sentence needs to keep its drafts
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """What the gate needs to know of one article: its sentences, paragraph starts and date."""
+
+    sents: Sequence  # spaCy Spans
+    para_starts: Sequence[int]
+    published: object  # dt.date | None
+
+
+def _context(view: ArticleView, si: int) -> SentenceContext:
+    sent = view.sents[si]
+    para = bisect.bisect_right(view.para_starts, sent.start_char) - 1
+    return SentenceContext(published=view.published, index=si, paragraph=para)
+
+
+def _tags(sent) -> list[tuple[str, str]]:
+    return [(t.lower_, t.tag_) for t in sent]
+
+
+def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Draft]:
+    """The drafts whose sentence reports an event that happened, typed and scored."""
+    detections: dict[int, object] = {}
+    types: dict[int, list[tuple[str, float]]] = {}
+    kept = []
+    for d in drafts:
+        if d.sub_event_type is None:  # a PLOVER-only political act
+            kept.append(d)
+            continue
+        si = d.sent_index
+        sent = view.sents[si]
+        if si not in detections:
+            detections[si] = detector.detect(sent.text, _context(view, si), _tags(sent))
+            types[si] = typer.type(sent.text, _tags(sent))
+        det = detections[si]
+        if det.happened < MIN_HAPPENED:
+            continue
+        ranked = types[si]
+        probs = dict(ranked)
+        top, p_top = ranked[0]
+        if top != d.sub_event_type and p_top >= OVERRIDE_P and probs.get(d.sub_event_type, 0.0) < RULE_FLOOR_P:
+            d.notes.append(f"typed by the model ({top} {p_top:.2f}; the rule said {d.sub_event_type})")
+            d.sub_event_type = top
+            d.plover = PLOVER_OF_SUB.get(top, d.plover)
+        p_type = probs.get(d.sub_event_type, 0.0)
+        d.confidence = det.happened * (0.5 + 0.5 * p_type)
+        kept.append(d)
+    return kept
