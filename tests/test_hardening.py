@@ -401,3 +401,15 @@ def test_two_overlapping_ingests_both_succeed_and_match_one_clean_ingest(tmp_pat
     assert sitrep("ingest", docs, "--db", clean).returncode == 0
     assert _dump(shared) == _dump(clean)
     assert len(_dump(shared)["articles"]) == 24
+
+
+# ---- found by fuzzing --------------------------------------------------------------------------------
+
+def test_a_400_digit_number_is_no_count():
+    """tests/test_fuzz.py::test_fuzz_numbers: float('1' * 400) is inf, int(inf) raised OverflowError
+    (and a count over 2**63 would not fit SQLite's INTEGER)."""
+    from sitrep.quantities import amount, parse_number
+
+    assert parse_number("1" * 400) is None and amount("1" * 400) is None
+    assert parse_number("9" * 300 + " thousand") is None
+    assert parse_number("3.5 million") == 3_500_000 and amount("about 3,000").value == 3000

@@ -373,6 +373,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
         self.path = path
+        self._columns: tuple[str, ...] | None = None
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> Store:
@@ -443,6 +444,13 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _article_columns(self) -> tuple[str, ...]:
+        """ARTICLE_COLUMNS that the file has (all, once migrated)."""
+        if self._columns is None:
+            have = {r[1] for r in self.conn.execute("PRAGMA table_info(articles)")}
+            self._columns = tuple(c for c in ARTICLE_COLUMNS if c in have)
+        return self._columns
 
     def _begin(self) -> None:
         deadline = time.monotonic() + LOCK_WAIT_S
@@ -541,14 +549,15 @@ class Store:
         if old is not None and tuple(old) == (content_hash, extraction_hash):
             return SaveReport(unchanged=1)
         row = article + (_now(), content_hash, extraction_hash, int(result.truncated))
+        columns = self._article_columns()
         merger = Merger(db)
         stale: set[str] = set()
         if old is None:
-            db.execute(_insert_sql("articles", ARTICLE_COLUMNS), row)
+            db.execute(_insert_sql("articles", columns), row[:len(columns)])
         else:
             stale = merger.unlink_article(aid)
-            sets = ", ".join(f'"{c}" = ?' for c in ARTICLE_COLUMNS[1:])
-            db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:] + (aid,))
+            sets = ", ".join(f'"{c}" = ?' for c in columns[1:])
+            db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:len(columns)] + (aid,))
             for table in ("events", "place_mentions", "statistics"):
                 db.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
         try:
