@@ -413,3 +413,14 @@ def test_a_400_digit_number_is_no_count():
     assert parse_number("1" * 400) is None and amount("1" * 400) is None
     assert parse_number("9" * 300 + " thousand") is None
     assert parse_number("3.5 million") == 3_500_000 and amount("about 3,000").value == 3000
+
+
+@pytest.mark.slow
+def test_bench_sizes_reports_time_and_peak_rss_per_size():
+    from sitrep import bench
+
+    out = io.StringIO()
+    figures = bench.size_scaling(sizes=(2000, 6000), max_chars=4000, out=out)
+    assert [(r["chars"], r["truncated"]) for r in figures["sizes"]] == [(2000, False), (6000, True)]
+    assert all(r["seconds"] > 0 and r["peak_rss_mb"] > 50 for r in figures["sizes"])
+    assert json.loads(out.getvalue().splitlines()[-1]) == figures

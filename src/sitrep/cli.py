@@ -390,13 +390,19 @@ def eval_control(sample_dir, guardian, baseline, model, gazetteer):
 @click.option("--store-scaling", is_flag=True,
               help="Instead: time storing 1,000 articles into an empty database and into a full one.")
 @click.option("--existing-events", default=100_000, show_default=True, help="With --store-scaling.")
+@click.option("--sizes", is_flag=True,
+              help="Instead: time and peak RSS of one document of 10 KB to 1 MB (with --max-chars).")
+@click.option("--max-chars", type=click.IntRange(min=1), help="With --sizes (default: the extract default).")
 @model_option
 @gazetteer_option
 @handle_errors
-def bench(data, limit, store_scaling, existing_events, model, gazetteer):
+def bench(data, limit, store_scaling, existing_events, sizes, max_chars, model, gazetteer):
     """Pipeline throughput against a bare spaCy pass on the same texts; last line is JSON."""
     from . import bench as b
 
+    if sizes:
+        b.size_scaling(max_chars=max_chars, model=model, gazetteer=gazetteer, out=sys.stdout)
+        return
     if store_scaling:
         b.store_scaling(existing_events=existing_events, out=sys.stdout)
         return
