@@ -175,3 +175,59 @@ def store_scaling(*, existing_events: int = 100_000, articles: int = 1000, event
               f"  ratio {figures['store_ratio']} (target <= 1.2); filling the big one took {fill:.0f} s\n")
     out.write(json.dumps(figures) + "\n")
     return figures
+
+
+SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+
+
+def _news_text(size: int) -> str:
+    """About ``size`` characters of real news: the bundled sample dispatches, repeated."""
+    from .sources import iter_articles
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "ukraine-2022"
+    texts = [a.text for a in iter_articles([str(sample)]) if isinstance(a, Article)]
+    if not texts:
+        raise UsageError(f"{sample} not found: --sizes needs the bundled sample")
+    body, k = [], 0
+    while sum(map(len, body)) < size:
+        body.append(texts[k % len(texts)])
+        k += 1
+    return "\n\n".join(body)[:size]
+
+
+def _measure(article: Article, pipeline) -> tuple[float, float, bool]:
+    t0 = time.perf_counter()
+    result = pipeline.analyse(article)
+    return time.perf_counter() - t0, peak_rss_mb(), result.truncated
+
+
+def size_scaling(*, sizes=SIZES, max_chars: int | None = None, model=None, gazetteer=None, out: TextIO) -> dict:
+    """Time and peak RSS of analysing one document of each size (10 KB to 1 MB), each in a
+    fresh worker process forked from one loaded pipeline, so each peak is that size's own."""
+    import datetime as dt
+    import functools
+
+    from .pipeline import Options, Pipeline
+    from .worker import Worker
+
+    pipeline = Pipeline(Options(model=model, gazetteer=Path(gazetteer) if gazetteer else None))
+    if max_chars:
+        pipeline = pipeline.with_budget(max_chars, None)
+    list(pipeline.process_many([Article(text=_news_text(2000), published=dt.date(2022, 6, 1))]))  # warm up
+    base = peak_rss_mb()
+    rows = []
+    out.write(f"one document per size, analysed with --max-chars {pipeline.options.max_chars:,} "
+              f"(loaded pipeline: {base:.0f} MB)\n  {'chars':>9}  {'seconds':>8}  {'peak RSS MB':>11}  truncated\n")
+    for size in sizes:
+        worker = Worker(functools.partial(_measure, pipeline=pipeline), seconds=3600)
+        try:
+            seconds, rss, truncated = worker.run(Article(text=_news_text(size), published=dt.date(2022, 6, 1)))
+        finally:
+            worker.close()
+        rows.append({"chars": size, "seconds": round(seconds, 2), "peak_rss_mb": round(rss, 1),
+                     "truncated": truncated})
+        out.write(f"  {size:>9,}  {seconds:>8.2f}  {rss:>11.0f}  {'yes' if truncated else 'no'}\n")
+        out.flush()
+    figures = {"max_chars": pipeline.options.max_chars, "sizes": rows}
+    out.write(json.dumps(figures) + "\n")
+    return figures

@@ -2,7 +2,9 @@
 
 Exit status: 0 every input was read, 1 some inputs failed (each reported on
 stderr with its file and line), 2 usage error (bad option, unusable database),
-3 sitrep could not start (model or gazetteer missing).
+3 sitrep could not start (model or gazetteer missing), 4 sitrep failed (an
+internal error, not the input's fault: the message asks for a report), 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from . import export
 from .errors import GazetteerError, InputError, ModelError, SitrepError, StoreError, UsageError
 from .model import Article
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_SETUP = 0, 1, 2, 3
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_SETUP, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def _date(ctx, param, value):
@@ -30,6 +32,15 @@ def _date(ctx, param, value):
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2021-08-13")
+
+
+def _publication_date(ctx, param, value):
+    from .dates import implausible_published
+
+    day = _date(ctx, param, value)
+    if day is not None and (why := implausible_published(day)):
+        raise click.BadParameter(f"{why}; give the day the inputs were published")
+    return day
 
 
 def _fail(message: str, code: int):
@@ -69,8 +80,7 @@ class _Inputs:
 
         for item in iter_articles(self.paths, published=self.published, stdin=sys.stdin.buffer):
             if isinstance(item, InputError):
-                self.failed += 1
-                click.echo(f"sitrep: {item}", err=True)
+                self.skip(item)
             else:
                 if item.published is None and not self.warned_undated:
                     self.warned_undated = True
@@ -78,16 +88,21 @@ class _Inputs:
                                f"without --published", err=True)
                 yield item
 
+    def skip(self, error: InputError) -> None:
+        self.failed += 1
+        click.echo(f"sitrep: {error}", err=True)
+
 
 def _results(pipeline, inputs: _Inputs):
-    """Pipeline results; a document the pipeline chokes on is reported and skipped."""
-
-    def skip(article: Article, exc: Exception) -> None:
-        inputs.failed += 1
-        click.echo(f"sitrep: {article.origin or article.id}: could not be processed "
-                   f"({type(exc).__name__}: {exc}); skipped - please report this document", err=True)
-
-    yield from pipeline.process_many(inputs, on_error=skip)
+    """Pipeline results; a document the pipeline chokes on (or runs out of time on) is reported
+    and skipped; one analysed only in part is flagged and warned about."""
+    limit = pipeline.options.max_chars
+    for result in pipeline.process_many(inputs, on_error=lambda article, exc: inputs.skip(exc)):
+        if result.truncated:
+            a = result.article
+            click.echo(f"sitrep: {a.origin or a.id}: warning: {len(a.text):,} characters, only the first "
+                       f"{limit:,} analysed (--max-chars); the whole text is kept, flagged truncated", err=True)
+        yield result
 
 
 def _pipeline(model, gazetteer):
@@ -96,8 +111,20 @@ def _pipeline(model, gazetteer):
     return Pipeline(Options(model=model, gazetteer=Path(gazetteer) if gazetteer else None))
 
 
-published_option = click.option("--published", callback=_date, metavar="YYYY-MM-DD",
+published_option = click.option("--published", callback=_publication_date, metavar="YYYY-MM-DD",
                                 help="Publication date for inputs that carry none.")
+
+
+def budget_options(fn):
+    """--max-chars and --max-seconds: the work one document may cost."""
+    from .pipeline import DEFAULT_MAX_CHARS, DEFAULT_MAX_SECONDS
+
+    fn = click.option("--max-seconds", type=click.FloatRange(min=0), default=DEFAULT_MAX_SECONDS, show_default=True,
+                      help="Time budget per document; one over it is skipped and reported (0: no limit, "
+                           "analysed in this process).")(fn)
+    return click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+                        help="Characters of each text analysed; the rest is kept and the article flagged "
+                             "truncated.")(fn)
 model_option = click.option("--model", envvar="SITREP_MODEL", metavar="NAME|PATH",
                             help="spaCy model (default: the pinned en_core_web_sm).")
 gazetteer_option = click.option("--gazetteer", envvar="SITREP_GAZETTEER", metavar="FILE",
@@ -118,13 +145,14 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @model_option
 @gazetteer_option
+@budget_options
 @handle_errors
-def extract(paths, published, fmt, model, gazetteer):
+def extract(paths, published, fmt, model, gazetteer, max_chars, max_seconds):
     """Read news from PATHS and print what was found (no database).
 
     PATHS: .txt, .html/.htm, .jsonl, RSS/Atom feeds, directories, or - for stdin.
     """
-    pipeline = _pipeline(model, gazetteer)
+    pipeline = _pipeline(model, gazetteer).with_budget(max_chars, max_seconds or None)
     inputs = _Inputs(paths, published)
     writer = export.write_articles_jsonl if fmt == "jsonl" else export.write_articles_table
     writer(_results(pipeline, inputs), sys.stdout)
@@ -155,13 +183,14 @@ def geoparse(paths, published, fmt, ner, model, gazetteer):
 @model_option
 @gazetteer_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@budget_options
 @handle_errors
-def ingest(paths, published, db, model, gazetteer, quiet):
+def ingest(paths, published, db, model, gazetteer, quiet, max_chars, max_seconds):
     """Extract events from PATHS and store them in the database (upsert by article id)."""
     from .store import Store
 
     with Store.open(db) as store:
-        pipeline = _pipeline(model, gazetteer)
+        pipeline = _pipeline(model, gazetteer).with_budget(max_chars, max_seconds or None)
         inputs = _Inputs(paths, published)
         report = store.save(_results(pipeline, inputs))
         if not quiet:
@@ -184,8 +213,7 @@ def events(db, since, until, country, event_type, fmt):
     """Query stored events and export them (CSV uses ACLED's column names)."""
     from .store import Store
 
-    _must_exist(db)
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         rows = store.events(since=since, until=until, country=country, event_type=event_type)
     writer = {"table": export.write_table, "csv": export.write_csv, "jsonl": export.write_jsonl,
               "geojson": export.write_geojson}[fmt]
@@ -201,8 +229,7 @@ def summary(db, latest):
     from .store import Store
     from .summary import write_summary
 
-    _must_exist(db)
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         write_summary(store, sys.stdout, latest=latest)
 
 
@@ -218,8 +245,7 @@ def control(db, as_of, country, fmt):
     from . import control as ctl
     from .store import Store
 
-    _must_exist(db)
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         periods = ctl.timeline(store, as_of=as_of, country=country)
     if fmt == "table":
         ctl.write_table(periods, sys.stdout, as_of=as_of)
@@ -239,10 +265,9 @@ def report(db, since, until, country, fmt):
     from . import report as rep
     from .store import Store
 
-    _must_exist(db)
     if since > until:
         raise UsageError(f"--since {since} is after --until {until}")
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         rep.write(store, sys.stdout, since, until, country, fmt)
 
 
@@ -407,24 +432,25 @@ def eval_control(sample_dir, guardian, baseline, model, gazetteer):
 @click.option("--store-scaling", is_flag=True,
               help="Instead: time storing 1,000 articles into an empty database and into a full one.")
 @click.option("--existing-events", default=100_000, show_default=True, help="With --store-scaling.")
+@click.option("--sizes", is_flag=True,
+              help="Instead: time and peak RSS of one document of 10 KB to 1 MB (with --max-chars).")
+@click.option("--max-chars", type=click.IntRange(min=1), help="With --sizes (default: the extract default).")
 @model_option
 @gazetteer_option
 @handle_errors
-def bench(data, limit, store_scaling, existing_events, model, gazetteer):
+def bench(data, limit, store_scaling, existing_events, sizes, max_chars, model, gazetteer):
     """Pipeline throughput against a bare spaCy pass on the same texts; last line is JSON."""
     from . import bench as b
 
+    if sizes:
+        b.size_scaling(max_chars=max_chars, model=model, gazetteer=gazetteer, out=sys.stdout)
+        return
     if store_scaling:
         b.store_scaling(existing_events=existing_events, out=sys.stdout)
         return
     if not data:
         raise UsageError("give --data DIR (the guardian-sdf folder), or --store-scaling")
     b.run(Path(data), limit=limit, model=model, gazetteer=gazetteer, out=sys.stdout)
-
-
-def _must_exist(db: str) -> None:
-    if db != ":memory:" and not Path(db).exists():
-        raise UsageError(f"{db} does not exist: run `sitrep ingest PATH --db {db}` first")
 
 
 def main() -> None:
@@ -438,3 +464,10 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except SystemExit:
         raise
+    except Exception as exc:  # noqa: BLE001 - a bug: say so, distinctly from "some inputs failed"
+        import traceback
+
+        traceback.print_exc()
+        click.echo(f"sitrep: internal error ({type(exc).__name__}: {exc}); sitrep failed, not your input - "
+                   f"please report this with the traceback above", err=True)
+        sys.exit(EXIT_INTERNAL)

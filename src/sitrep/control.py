@@ -24,6 +24,7 @@ from typing import Any, Iterable, TextIO
 
 from .actors import state_name
 from .dates import days_between, within_period
+from .export import TerminalText
 from .gazetteer import fold
 
 CONFIRM_DAYS = 3  # a pull-out admitted this soon after a capture claim confirms it
@@ -256,6 +257,7 @@ def write_geojson(periods: list[ControlPeriod], out: TextIO) -> None:
 
 
 def write_table(periods: list[ControlPeriod], out: TextIO, as_of=None) -> None:
+    out = TerminalText(out)
     current = state(periods)
     out.write(f"Who holds what{' on ' + str(as_of) if as_of else ' (latest)'}\n")
     if not current:

@@ -99,7 +99,17 @@ def _tense(day: dt.date, published: dt.date, last_day: dt.date | None = None) ->
 
 
 def resolve(expr: str, published: dt.date | None) -> When | None:
-    """Resolve one date expression. None when it is not a date we can place."""
+    """Resolve one date expression. None when it is not a date we can place.
+
+    Arithmetic that leaves the calendar ("9999999 days ago", "tomorrow" on
+    9999-12-31) places nothing: None, never OverflowError."""
+    try:
+        return _resolve(expr, published)
+    except OverflowError:
+        return None
+
+
+def _resolve(expr: str, published: dt.date | None) -> When | None:
     if published is None:
         m = _ISO.search(expr)
         if m:
@@ -190,6 +200,30 @@ def resolve(expr: str, published: dt.date | None) -> When | None:
     if _YEARISH.search(text):
         return When(pub, 3, "past", start=pub - dt.timedelta(days=365), end=pub)
     return None
+
+
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones: a page may be dated tomorrow where it was written
+
+
+def implausible_published(day: dt.date, today: dt.date | None = None) -> str | None:
+    """Why ``day`` cannot be a publication date (before 1900, or more than a day after
+    ``today``), or None when it can. Such dates are refused per document, never stored:
+    every relative date of the article ("on Friday") would be resolved against them."""
+    today = today or dt.date.today()
+    if day < EARLIEST_PUBLISHED:
+        return f"published date {day.isoformat()} is before {EARLIEST_PUBLISHED.year}"
+    if day > today + FUTURE_SLACK:
+        return f"published date {day.isoformat()} is more than a day after today ({today.isoformat()})"
+    return None
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, stopping at the calendar's first and last day."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 WEEK_DAYS = 6  # a date of week precision may stand for any day this many days either side of it

@@ -9,6 +9,8 @@
 
 Errors raised by libraries below sitrep are translated where they occur
 (``raise InputError(...) from exc``) so callers only ever catch SitrepError.
+Whatever else a document makes fail becomes ``could_not_process(origin, exc)``,
+an InputError for that document alone.
 """
 
 from __future__ import annotations
@@ -27,6 +29,18 @@ class InputError(SitrepError):
         self.reason = message
         where = f"{origin}:{line}" if line is not None else origin
         super().__init__(f"{where}: {message}")
+
+
+def could_not_process(origin: str, exc: BaseException, line: int | None = None) -> InputError:
+    """The InputError for a document that made sitrep itself fail (a bug, or a library
+    below choking on it): it costs that document only."""
+    if isinstance(exc, RecursionError):
+        why = "is nested too deeply to be read (RecursionError); flatten it"
+    elif isinstance(exc, MemoryError):
+        why = "needs more memory than there is (MemoryError); split it, or lower SITREP_MAX_BYTES"
+    else:
+        why = f"could not be processed ({type(exc).__name__}: {exc}); skipped - please report this document"
+    return InputError(origin, why, line)
 
 
 class GazetteerError(SitrepError):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import shutil
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, TextIO
@@ -64,6 +65,30 @@ def country(code: str | None) -> tuple[str, str]:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+# C0 controls, DEL and C1 controls: ESC[2J clears a terminal, BEL rings, NUL cuts strings
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_CSV = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR are CSV's own
+
+
+def escape_controls(text: str, pattern: re.Pattern = _CONTROL) -> str:
+    """Control characters written as visible escapes (ESC -> ``\\x1b``); tab and newline stay."""
+    return pattern.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+class TerminalText:
+    """A text stream that escapes control characters on the way out (tables and reports
+    carry text from the open web: it must not drive the reader's terminal)."""
+
+    def __init__(self, out: TextIO):
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(escape_controls(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
 
 
 def evidence_text(row: Mapping[str, Any]) -> str:
@@ -112,7 +137,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(csv_record(row))
+        writer.writerow({k: escape_controls(v, _CONTROL_CSV) for k, v in csv_record(row).items()})
         n += 1
     return n
 
@@ -180,6 +205,7 @@ def write_table(rows: Iterable[Mapping[str, Any]], out: TextIO, width: int | Non
 
     ``width`` defaults to the terminal width; long cells end in "…".
     """
+    out = TerminalText(out)
     if width is None:
         width = shutil.get_terminal_size((100, 24)).columns
     # date 10, fatalities 4, claim 16, five gaps of 2; the rest is shared 3:4:3
@@ -240,6 +266,7 @@ def _event_line(e: Event) -> str:
 
 def write_articles_table(results: Iterable[ArticleResult], out: TextIO) -> int:
     """Per article a header line, one line per event, then its statistics."""
+    out = TerminalText(out)
     n = 0
     for result in results:
         a = result.article
@@ -268,6 +295,7 @@ PLACES_SCHEMA = "sitrep.places/1"
 
 def write_places(pairs: Iterable[tuple[Any, list]], out: TextIO, fmt: str = "jsonl") -> int:
     """Per article its place mentions: ``sitrep.places/1`` JSON lines, or a table."""
+    out = out if fmt == "jsonl" else TerminalText(out)
     n = 0
     for article, mentions in pairs:
         if fmt == "jsonl":

@@ -9,6 +9,7 @@ part, so namespaced variants (``content:encoded``, ``dc:date``) are found.
 from __future__ import annotations
 
 import codecs
+import html.entities
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -42,11 +43,42 @@ def looks_like_feed(head: bytes) -> bool:
     return bool(_FEED_START.match(head.removeprefix(codecs.BOM_UTF8)))
 
 
+# Outside CDATA sections, comments and the DTD: an entity reference other than XML's own five
+_SKIP_OR_ENTITY = re.compile(rb"(<!\[CDATA\[.*?\]\]>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)|&([A-Za-z][\w.-]*);", re.S)
+_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+_DECLARED = re.compile(rb"<!ENTITY\s+([A-Za-z][\w.-]*)")
+
+
+def decode_entities(data: bytes) -> bytes:
+    """HTML entity references made safe for an XML parser that expands no entity.
+
+    Feeds are written by HTML tools: ``&nbsp;`` and ``&eacute;`` appear undeclared, which
+    XML calls a fatal error (the whole feed refused). A known HTML name becomes its
+    numeric character reference; an unknown one (``&org;``) becomes text, ``&amp;org;``,
+    so it is kept as written. Entities the feed's own DTD declares are left alone: the
+    parser keeps them unexpanded (no XXE, no entity bombs) and their text stays as written.
+    """
+    declared: set[bytes] = set()
+
+    def fix(m: re.Match) -> bytes:
+        if m[1] is not None:
+            if m[1].startswith(b"<!DOCTYPE"):
+                declared.update(_DECLARED.findall(m[1]))
+            return m[1]
+        name = m[2]
+        if name in _XML_ENTITIES or name in declared:
+            return m[0]
+        char = html.entities.html5.get(name.decode("ascii") + ";")
+        return b"".join(b"&#%d;" % ord(c) for c in char) if char else b"&amp;" + name + b";"
+
+    return _SKIP_OR_ENTITY.sub(fix, data)
+
+
 def iter_feed(data: bytes, origin: str) -> Iterator[FeedItem | InputError]:
     """The items of a feed, in document order; an InputError for a feed that cannot be read."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(decode_entities(data), parser)
     except etree.XMLSyntaxError as exc:
         yield InputError(origin, f"broken feed, XML syntax error: {exc.msg}; fix the file or fetch the feed again", exc.lineno)
         return
@@ -85,7 +117,7 @@ def _body(item: Any) -> tuple[str, bool]:
         if kind == "xhtml":
             body, is_html = "".join(etree.tostring(c, encoding="unicode", with_tail=True) for c in part), True
         else:
-            body, is_html = part.text or "", "html" in kind
+            body, is_html = _text(part), "html" in kind
         if body.strip():
             return body, is_html
     return "", False
@@ -112,6 +144,17 @@ def _child(el: Any, *names: str) -> Any:
 def _child_text(el: Any, *names: str) -> str:
     """Stripped text of the first child named one of ``names`` that has any."""
     for c in (c for name in names for c in el if _local(c) == name):
-        if c.text and c.text.strip():
-            return c.text.strip()
+        if text := _text(c).strip():
+            return text
     return ""
+
+
+def _text(el: Any) -> str:
+    """An element's own text, with entity references its DTD declares kept as written
+    (``&org;``): lxml splits the text at each one, and ``.text`` alone stops there."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child, etree._Entity):
+            parts.append(child.text)
+        parts.append(child.tail or "")
+    return "".join(parts)

@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
-from .dates import WEEK_DAYS
+from .dates import WEEK_DAYS, shift
 from .gazetteer import fold, km
 from .model import UNLISTED
 from .taxonomy import TERRITORY_TYPES
@@ -167,11 +167,12 @@ class Merger:
 
     def _candidates(self, ev: dict, day: dt.date) -> list[dict]:
         """The canonical events ``ev`` may merge into (no others can pass ``_place_compatible``)."""
-        days = [(day + dt.timedelta(days=k)).isoformat() for k in range(-DAY_WINDOW, DAY_WINDOW + 1)]
+        # at the calendar's edges a day repeats (harmless in the OR of lookups)
+        days = [shift(day, k).isoformat() for k in range(-DAY_WINDOW, DAY_WINDOW + 1)]
         same = [kind_of(ev["sub_event_type"], ev["plover"]), ev["status"]]
         if ev["time_precision"] == 2:
             # "last week's strike": any report of the kind in that week (few reports are dated so loosely)
-            lo, hi = day - dt.timedelta(days=WEEK_DAYS), day + dt.timedelta(days=WEEK_DAYS)
+            lo, hi = shift(day, -WEEK_DAYS), shift(day, WEEK_DAYS)
             return self._rows(_ANYWHERE_SQL, [*same, lo.isoformat(), hi.isoformat()])
         if ev["latitude"] is None or (ev["geo_precision"] or 3) >= 3:
             return self._rows(_ANYWHERE_SQL, [*same, days[0], days[-1]])

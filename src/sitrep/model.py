@@ -196,6 +196,7 @@ class ArticleResult:
     places: tuple[PlaceMention, ...] = ()
     statistics: tuple[Statistic, ...] = ()
     political: tuple[Event, ...] = ()  # PLOVER-only political acts (offers, calls, deployments): a view of their own
+    truncated: bool = False  # only the text's start was analysed (``Options.max_chars``)
 
     def to_dict(self) -> dict[str, Any]:
         a = self.article
@@ -208,6 +209,7 @@ class ArticleResult:
             "source": a.source,
             "language": a.language,
             "text": a.text,
+            "truncated": self.truncated,
             "events": [e.to_dict() for e in self.events],
             "places": [m.to_dict() for m in self.places],
             "statistics": [s.to_dict() for s in self.statistics],

@@ -9,14 +9,25 @@ into a stage: each stage is a module with one entry point.
 
 from __future__ import annotations
 
+import copy
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import nlp as _nlp
+from .dates import implausible_published
+from .errors import InputError, could_not_process
 from .events import EventExtractor
 from .model import Article, ArticleResult
+from .worker import Worker
+
+
+DEFAULT_MAX_CHARS = 100_000
+# The CLI's default. A 10,000-character article takes about 1.5 s, one of 100,000 about 10 s
+# on one free core (up to 20 s on a busy one): the event rules still ask spaCy for a sentence's
+# entities per trigger (``Span.ents``, quadratic; ``nlp.sentence_ents`` is the linear way).
+DEFAULT_MAX_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,14 @@ class Options:
     model: str | None = None  # spaCy model name or path (default: SITREP_MODEL or the pinned model)
     gazetteer: Path | None = None  # compiled place index (default: built on first use)
     batch_size: int = 32
-    max_chars: int = 1_000_000  # longer texts are cut for parsing (their offsets stay valid)
+    # Longer texts are cut for analysis (at a paragraph or sentence end when there is one
+    # near the limit); the whole text is still stored and output, the result is flagged
+    # ``truncated``, and offsets stay valid. News articles are rarely over 30,000.
+    max_chars: int = DEFAULT_MAX_CHARS
+    # Per-document time budget: each document is analysed in a worker process that is
+    # killed when the budget is spent (the document is reported, the next one goes on).
+    # None analyses in this process, without a limit.
+    max_seconds: float | None = None
 
 
 class Pipeline:
@@ -40,24 +58,51 @@ class Pipeline:
         self.geoparser = Geoparser(self.gazetteer)
         self.events = EventExtractor(self.gazetteer)
 
+    def with_budget(self, max_chars: int, max_seconds: float | None) -> Pipeline:
+        """This pipeline (the same loaded model and gazetteer) with other per-document limits."""
+        other = copy.copy(self)
+        other.options = replace(self.options, max_chars=max_chars, max_seconds=max_seconds)
+        return other
+
     def process(self, article: Article) -> ArticleResult:
         return next(self.process_many([article]))
 
     def process_many(self, articles: Iterable[Article], *,
                      on_error: Callable[[Article, Exception], None] | None = None) -> Iterator[ArticleResult]:
-        """Process articles in input order, parsing them in batches.
+        """Process articles in input order, one document at a time.
 
-        A document that makes a stage fail is passed to ``on_error`` and skipped, so
+        A document that makes a stage fail (or, with ``Options.max_seconds``, runs out of
+        time) is passed to ``on_error`` with an ``InputError`` saying why, and skipped, so
         one bad document never ends a batch; without ``on_error`` the error is raised.
         """
-        pairs = ((a.text[: self.options.max_chars], a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.options.batch_size):
-            try:
-                yield self.annotate(doc, article)
-            except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
-                if on_error is None:
-                    raise
-                on_error(article, exc)
+        worker = Worker(self.analyse, self.options.max_seconds) if self.options.max_seconds else None
+        try:
+            for article in articles:
+                try:
+                    yield self._checked(article) if worker is None else worker.run(self._checked_article(article))
+                except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
+                    if on_error is None:
+                        raise
+                    on_error(article, exc if isinstance(exc, InputError) else could_not_process(
+                        article.origin or article.id, exc))
+        finally:
+            if worker is not None:
+                worker.close()
+
+    def _checked_article(self, article: Article) -> Article:
+        """The article, when its publication date is one news can carry (InputError otherwise)."""
+        if article.published is not None and (why := implausible_published(article.published)):
+            raise InputError(article.origin or article.id, f"{why}; the document is skipped, fix its date")
+        return article
+
+    def _checked(self, article: Article) -> ArticleResult:
+        return self.analyse(self._checked_article(article))
+
+    def analyse(self, article: Article) -> ArticleResult:
+        """Parse and annotate one article, its text cut at ``Options.max_chars``."""
+        text = cut_text(article.text, self.options.max_chars)
+        result = self.annotate(self.nlp(text), article)
+        return replace(result, truncated=True) if len(text) < len(article.text) else result
 
     def geoparse_many(self, articles: Iterable[Article], *, ner: bool = True
                       ) -> Iterator[tuple[Article, list]]:
@@ -69,7 +114,7 @@ class Pipeline:
                 yield article, self.geoparser.parse(article.text)
             return
         keep = [p for p in ("tok2vec", "ner") if p in self.nlp.pipe_names]
-        pairs = ((a.text[: self.options.max_chars], a) for a in articles)
+        pairs = ((cut_text(a.text, self.options.max_chars), a) for a in articles)
         with self.nlp.select_pipes(enable=keep):
             for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.options.batch_size):
                 ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
@@ -83,6 +128,20 @@ class Pipeline:
         return ArticleResult(article=article, events=tuple(e for e in events if e.sub_event_type),
                              places=tuple(mentions), statistics=tuple(statistics),
                              political=tuple(e for e in events if not e.sub_event_type))
+
+
+def cut_text(text: str, limit: int) -> str:
+    """``text`` itself when it is at most ``limit`` characters; else its start, ended at the
+    last paragraph break, line break or sentence end in the final tenth before the limit
+    (at the limit itself when there is none), so no sentence is analysed half-read."""
+    if len(text) <= limit:
+        return text
+    floor = limit - limit // 10
+    for sep in ("\n\n", "\n", ". "):
+        at = text.rfind(sep, floor, limit)
+        if at >= 0:
+            return text[: at + len(sep)]
+    return text[:limit]
 
 
 def extract(text: str, *, published=None, title: str | None = None, options: Options | None = None) -> ArticleResult:

@@ -42,8 +42,19 @@ class Amount:
     vague: bool = False
 
 
+MAX_COUNT = 10**12  # more than anything counted in news (people, troops, money aside); SQLite holds < 2**63
+
+
 def parse_number(text: str) -> int | None:
-    """Digits ("3,000", "3.5 million", "12") or words ("three thousand", "twenty-one")."""
+    """Digits ("3,000", "3.5 million", "12") or words ("three thousand", "twenty-one").
+
+    None for a figure over ``MAX_COUNT`` (a 400-digit string is no count, and would not
+    fit a database integer)."""
+    value = _parse_number(text)
+    return value if value is None or value <= MAX_COUNT else None
+
+
+def _parse_number(text: str) -> int | None:
     t = text.lower().strip().replace("\u2009", "").replace("\xa0", " ")
     if not t:
         return None
@@ -53,7 +64,7 @@ def parse_number(text: str) -> int | None:
     if m:
         value = float(m[1].replace(",", ""))
         scale = {"m": 1_000_000, "bn": 1_000_000_000, "k": 1000}.get(m[2] or "", SCALES.get(m[2] or "", 1))
-        return int(round(value * scale))
+        return int(round(value * scale)) if value * scale <= MAX_COUNT else None
     total, current, seen = 0, 0, False
     for word in re.split(r"[\s-]+", t):
         if word == "and":
@@ -71,7 +82,7 @@ def parse_number(text: str) -> int | None:
             seen = True
         else:
             return None
-    return int(total + current) if seen else None
+    return int(total + current) if seen and total + current <= MAX_COUNT else None
 
 
 def qualifier_before(prefix: str) -> str | None:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from . import control
+from .export import TerminalText
 from .summary import place_parts
 
 
@@ -114,6 +115,7 @@ def build(store, since: dt.date, until: dt.date, country: str | None = None, top
 
 def write(store, out: TextIO, since: dt.date, until: dt.date, country: str | None = None,
           fmt: str = "md") -> None:
+    out = TerminalText(out)
     lines = build(store, since, until, country)
     if fmt == "md":
         out.write("\n".join(lines) + "\n")

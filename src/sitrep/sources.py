@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence
@@ -35,7 +36,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.utils import load_html
 
-from sitrep.errors import InputError, UsageError
+from sitrep.dates import implausible_published
+from sitrep.errors import InputError, UsageError, could_not_process
 from sitrep.feeds import FeedItem, iter_feed, looks_like_feed
 from sitrep.model import Article
 
@@ -74,25 +76,39 @@ def iter_articles(
     """
     limit = max_bytes()
     for raw in paths:
-        if raw == "-":
-            yield from _read_stdin(stdin, published, limit)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for found in _walk(path):
-                if isinstance(found, InputError):
-                    yield found
-                elif found.suffix.lower() in KINDS:
-                    yield from _read_file(found, KINDS[found.suffix.lower()], published, limit)
-        elif not path.exists():
-            yield InputError(raw, "no such file or directory; check the path")
+        yield from _contained(_read_path(raw, published, stdin, limit), raw)
+
+
+def _contained(items: Iterator[Item], origin: str) -> Iterator[Item]:
+    """The items of one input; an error escaping its reader ends that input only, reported."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 - the other inputs are still read
+        yield could_not_process(origin, exc)
+
+
+def _read_path(raw: str, published: dt.date | None, stdin: IO[bytes] | None, limit: int) -> Iterator[Item]:
+    if raw == "-":
+        yield from _read_stdin(stdin, published, limit)
+        return
+    path = Path(raw)
+    if path.is_dir():
+        for found in _walk(path):
+            if isinstance(found, InputError):
+                yield found
+            elif found.suffix.lower() in KINDS:
+                yield from _contained(_read_file(found, KINDS[found.suffix.lower()], published, limit), str(found))
+    elif not path.exists():
+        yield InputError(raw, "no such file or directory; check the path")
+    elif not path.is_file():  # a device, FIFO or socket (after symlinks)
+        yield InputError(raw, _SPECIAL)
+    else:
+        kind = KINDS.get(path.suffix.lower()) or _sniff_feed(path)
+        if kind is None:
+            what = f"'{path.suffix}'" if path.suffix else "(no extension)"
+            yield InputError(raw, f"unknown file type {what}; {_ACCEPTED}")
         else:
-            kind = KINDS.get(path.suffix.lower()) or _sniff_feed(path)
-            if kind is None:
-                what = f"'{path.suffix}'" if path.suffix else "(no extension)"
-                yield InputError(raw, f"unknown file type {what}; {_ACCEPTED}")
-            else:
-                yield from _read_file(path, kind, published, limit)
+            yield from _read_file(path, kind, published, limit)
 
 
 def max_bytes() -> int:
@@ -109,21 +125,29 @@ def parse_published(value: Any, origin: str, line: int | None = None) -> dt.date
     """A publication date from ISO 8601 (date or datetime) or RFC 822 text; None when absent.
 
     A datetime with a time zone gives its own calendar date (not converted to UTC).
-    Anything else raises InputError saying which formats are expected.
+    Anything else raises InputError saying which formats are expected; so does a
+    date no news can carry (before 1900, or more than a day in the future).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    day = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
         for parse in (dt.datetime.fromisoformat, email.utils.parsedate_to_datetime):
             try:
-                return parse(value.strip()).date()
-            except (ValueError, TypeError, IndexError):
+                day = parse(value.strip()).date()
+                break
+            except (ValueError, TypeError, IndexError, OverflowError):
                 continue
-    raise InputError(origin, f"published date {value!r} is not a date; {_DATE_FORMATS}", line)
+    if day is None:
+        raise InputError(origin, f"published date {value!r} is not a date; {_DATE_FORMATS}", line)
+    if why := implausible_published(day):
+        raise InputError(origin, f"{why}: the document is skipped; fix its date or leave it out "
+                                 f"(undated documents take --published)", line)
+    return day
 
 
 def read_html(html: str, origin: str) -> Article:
@@ -148,6 +172,8 @@ def _walk(root: Path) -> Iterator[Path | InputError]:
             yield from _walk(Path(entry.path))
         elif entry.is_file():
             yield Path(entry.path)
+        elif Path(entry.name).suffix.lower() in KINDS:  # a device, FIFO or socket named like a document
+            yield InputError(entry.path, _SPECIAL)
 
 
 def _sniff_feed(path: Path) -> str | None:
@@ -163,6 +189,9 @@ def _sniff_feed(path: Path) -> str | None:
 def _read_file(path: Path, kind: str, published: dt.date | None, limit: int) -> Iterator[Item]:
     origin = str(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # follows symlinks: a link to /dev/zero is a device
+            yield InputError(origin, _SPECIAL)
+            return
         if kind == "jsonl":
             with open(path, "rb") as f:
                 head = f.read(_SNIFF)
@@ -174,11 +203,11 @@ def _read_file(path: Path, kind: str, published: dt.date | None, limit: int) -> 
                 else:
                     yield from _jsonl_records(_read_lines(f, limit), origin, published, limit)
             return
-        size = path.stat().st_size
-        if size > limit:
-            yield InputError(origin, _too_big(size, limit))
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)  # never trust st_size: /proc files say 0, devices say nothing
+        if len(data) > limit:
+            yield InputError(origin, _too_big(path.stat().st_size or None, limit))
             return
-        data = path.read_bytes()
     except OSError as exc:
         yield _os_error(origin, exc)
         return
@@ -192,6 +221,7 @@ def _read_file(path: Path, kind: str, published: dt.date | None, limit: int) -> 
         yield _guard(_text_article, data, origin, published)
 
 
+_SPECIAL = "is not a regular file (a device, FIFO or socket); give a file, or pipe the data into - (standard input)"
 _EMPTY = "file is empty; give it the article text or remove it from the input"
 _BLANK = "contains only whitespace; give it the article text or remove it from the input"
 _BINARY = (
@@ -214,11 +244,19 @@ def _os_error(origin: str, exc: OSError) -> InputError:
 
 
 def _guard(read: Any, *args: Any) -> Item:
-    """Call a reader that raises InputError and return the error instead."""
+    """Call a reader that raises InputError and return the error instead.
+
+    Any other exception (a bug, or a library below choking on the document) costs
+    this document only: it becomes an InputError naming the document, and reading
+    goes on. ``args[1]`` is the origin, ``args[2]`` the line when there is one."""
     try:
         return read(*args)
     except InputError as exc:
         return exc
+    except Exception as exc:  # noqa: BLE001 - one document, never the batch
+        line = args[2] if len(args) > 2 and isinstance(args[2], int) else None
+        return could_not_process(str(args[1]), exc, line)
+
 
 
 def _is_binary(sample: bytes) -> bool:
@@ -268,13 +306,31 @@ def _decode_html(data: bytes, origin: str) -> str:
         return _decode_utf8(data, origin)
     except InputError as exc:
         found = _META_CHARSET.search(data[:_SNIFF])
-        try:
-            codec = codecs.lookup(found.group(1).decode("ascii")) if found else None
-        except LookupError:
-            codec = None
-        if codec is None or codec.name == "utf-8":
+        codec = _text_codec(found.group(1).decode("ascii", "replace")) if found else None
+        if codec is None:
             raise InputError(origin, exc.reason + " or declare its charset in a <meta charset> tag") from exc
-        return data.decode(codec.name, errors="replace")
+        try:
+            return data.decode(codec.name, errors="replace")
+        except (UnicodeError, LookupError, ValueError) as bad:
+            raise InputError(origin, f"is not valid in the charset it declares ({found.group(1).decode()}): {bad}; "
+                             f"re-encode it as UTF-8") from bad
+
+
+# Codecs Python knows that are no charset of a web page: bytes-to-bytes and str-to-str
+# transforms (hex, base64, zlib, bz2, uu, quopri, rot13) say so themselves; these two
+# encode domain names and fail on any other text.
+_NOT_CHARSETS = {"idna", "punycode"}
+
+
+def _text_codec(name: str) -> codecs.CodecInfo | None:
+    """The codec a <meta charset> names, when it is a text encoding other than UTF-8."""
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return None
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS or codec.name == "utf-8":
+        return None
+    return codec
 
 
 def _html_fields(html: str, origin: str, line: int | None = None) -> dict[str, Any]:
@@ -384,6 +440,8 @@ def _jsonl_article(raw: bytes, origin: str, number: int, offset: int, published:
         obj = json.loads(_decode_utf8(raw, origin, number, offset))
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"not valid JSON ({exc.msg} at column {exc.colno}); {_ONE_OBJECT}", number) from exc
+    except RecursionError as exc:
+        raise InputError(origin, f"JSON nested too deeply to be read; {_ONE_OBJECT}", number) from exc
     if not isinstance(obj, dict):
         kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(obj), "a number")
         raise InputError(origin, f"is {kind}, not a JSON object; {_ONE_OBJECT}", number)

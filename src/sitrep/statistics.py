@@ -11,17 +11,24 @@ import re
 
 from .dates import resolve
 from .model import PlaceMention, Span, Statistic
+from .nlp import sentence_ents
 from .quantities import amount
 
 PERIOD = re.compile(r"\b(since|so far|this year|past (?:week|month|year|few)|in (?:just |only )?(?:a|one|two|three|the past|the last)\s+"
                     r"(?:week|month|year|days|weeks|months)|over the (?:past|last)|to date|in total|altogether|"
                     r"since the (?:start|beginning))\b", re.I)
 AGGREGATE_KINDS = {"killed", "injured", "displaced", "arrested", "abducted", "missing"}
+MAX_FIGURE_WORDS = 8
 VAGUE_NUMBERS = {"dozens", "hundreds", "thousands", "scores", "dozen", "millions"}
 
 
 def _number_tokens(sent):
+    """(first, last) token of each figure: a number word with the number words right before it
+    ("two hundred"). One pass: the start of the current run of numbers is carried along."""
+    first = None  # the first token of the run of like_num tokens ending at the previous token
     for tok in sent:
+        run_start = first
+        first = (first or tok) if tok.like_num else None
         if not (tok.like_num or tok.lower_ in VAGUE_NUMBERS):
             continue
         if tok.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
@@ -29,10 +36,9 @@ def _number_tokens(sent):
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if nxt is not None and nxt.like_num and nxt.ent_type_ == tok.ent_type_:
             continue
-        first = tok
-        while first.i > sent.start and tok.doc[first.i - 1].like_num:
-            first = tok.doc[first.i - 1]
-        yield first, tok
+        start = (first if tok.like_num else run_start) or tok
+        # a figure is a few number words ("two hundred and fifty thousand"), not a list of 100,000
+        yield (start if tok.i - start.i < MAX_FIGURE_WORDS else tok.doc[tok.i - MAX_FIGURE_WORDS + 1]), tok
 
 
 def _separate_places(mentions) -> int:
@@ -68,19 +74,28 @@ def _attribution(sent) -> str | None:
     return None
 
 
-def _period(sent, published, verb=None):
-    """The period a figure covers: a date span in the figure's own clause first, else the nearest."""
+def _date_spans(sent, published) -> list:
+    """DATE entities of the sentence that can be a period (not a single day)."""
     spans = []
-    for ent in sent.ents:
+    for ent in sentence_ents(sent):
         if ent.label_ == "DATE":
             w = resolve(ent.text, published) if published else None
             if w is None or w.precision >= 2:
                 spans.append(ent)
+    return spans
+
+
+def _period(sent, spans, verb=None):
+    """The period a figure covers: a date span in the figure's own clause first, else the nearest.
+
+    ``spans`` are the sentence's ``_date_spans``, found once per sentence: a sentence of many
+    figures asks for the period of each."""
     if spans:
         if verb is not None:
-            own = [e for e in spans if e.root.i in {t.i for t in verb.subtree}
-                   and not any(a.dep_ in ("conj", "relcl", "advcl") and a.i != verb.i and a.i in {t.i for t in verb.subtree}
-                               for a in e.root.ancestors)]
+            subtree = {t.i for t in verb.subtree}
+            clause_heads = {a for a in subtree if a != verb.i and sent.doc[a].dep_ in ("conj", "relcl", "advcl")}
+            own = [e for e in spans if e.root.i in subtree
+                   and not any(a.i in clause_heads for a in e.root.ancestors)]
             if own:
                 return own[0].text.strip()
             return min(spans, key=lambda e: abs(e.root.i - verb.i)).text.strip()
@@ -93,7 +108,9 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
     """Statistics in one sentence, and the token indices (verbs) they account for."""
     stats: list[Statistic] = []
     used: set[int] = set()
-    period = _period(sent, published)
+    spans = _date_spans(sent, published)
+    period = _period(sent, spans)
+    periods: dict[int, str | None] = {}  # by verb: many figures of one sentence share their verb
     attributed = _attribution(sent)
     places = tuple(dict.fromkeys(m.text for m in mentions if m.place is not None and not m.place.is_country))
     separate = _separate_places(mentions)
@@ -125,8 +142,10 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
         while verb.pos_ != "VERB" and verb.head.i != verb.i and hops < 3:
             verb = verb.head
             hops += 1
+        in_noun = {t.i for t in noun.subtree}
         noun_words = [t.text for t in noun.subtree if not t.like_num and t.dep_ not in ("prep", "punct", "det", "appos")
-                      and t.i < (noun.right_edge.i + 1) and not any(a.dep_ in ("prep", "appos", "relcl") for a in t.ancestors if a.i >= noun.left_edge.i and a.i != noun.i and a in noun.subtree)]
+                      and t.i < (noun.right_edge.i + 1) and not any(a.dep_ in ("prep", "appos", "relcl") for a in t.ancestors
+                                                                  if a.i >= noun.left_edge.i and a.i != noun.i and a.i in in_noun)]
         noun_text = " ".join(w for w in noun_words if w.lower() not in ("least", "about", "at", "of", "the")) or noun.text
         if noun.dep_ in ("nsubj", "nsubjpass"):
             what = f"{noun_text} {verb.text}" if verb.i != noun.i else noun_text
@@ -134,7 +153,7 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
             what = f"{noun_text} ({verb.text})" if verb.i != noun.i else noun_text
         used.add(verb.i)
         stats.append(Statistic(
-            what=what, value=amt.value, qualifier=amt.qualifier, period=_period(sent, published, verb),
+            what=what, value=amt.value, qualifier=amt.qualifier, period=periods[verb.i] if verb.i in periods else periods.setdefault(verb.i, _period(sent, spans, verb)),
             places=places, attributed_to=attributed,
             evidence=(Span(sent.start_char, sent.end_char, sent.text),)))
     return stats, used

@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ TERRITORY_SUB_EVENTS = ("Non-state actor overtakes territory", "Government regai
                         "Non-violent transfer of territory")
 
 ARTICLE_COLUMNS = ("id", "title", "url", "published", "source", "language", "text",
-                   "origin", "ingested_at", "content_hash", "extraction_hash")
+                   "origin", "ingested_at", "content_hash", "extraction_hash", "truncated")
 EVENT_COLUMNS = ("id", "article_id", "seq", "event_type", "sub_event_type", "plover",
                  "actor1", "actor2", "place_name", "geonameid", "latitude", "longitude",
                  "country_code", "admin1", "admin2", "feature_code", "geo_precision",
@@ -50,6 +52,8 @@ STATISTIC_COLUMNS = ("article_id", "seq", "what", "value", "qualifier", "period"
 #: Keys of the dicts returned by ``Store.events`` (``seq`` is internal).
 ROW_KEYS = tuple(c for c in EVENT_COLUMNS if c != "seq") + ("title", "url", "source", "published")
 _JSON_EVENT_COLUMNS = ("counts", "evidence")
+BUSY_TIMEOUT_MS = 30_000  # a concurrent writer holds the file for one short batch at a time
+LOCK_WAIT_S = 600.0  # then retry, up to this long, before giving up on the lock
 
 
 # -- migrations ---------------------------------------------------------------
@@ -141,6 +145,12 @@ def m003_merge_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX idx_canonical_geonameid_date ON canonical_events (geonameid, date)")
     db.execute("CREATE INDEX idx_canonical_coarse ON canonical_events (kind, country_code, date) "
                "WHERE geo_precision = 3")
+
+
+@migration
+def m004_truncated(db: sqlite3.Connection) -> None:
+    """Whether only the start of an article's text was analysed (``Options.max_chars``)."""
+    db.execute("ALTER TABLE articles ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
 
 
 # -- values in and out ---------------------------------------------------------
@@ -278,26 +288,35 @@ def _not_sitrep(path: Path, why: str) -> StoreError:
                       f"pass a new file name with --db, or move that file away.")
 
 
-def _check_existing(path: Path) -> None:
+def _check_existing(path: Path, read_only: bool = False) -> None:
     """Refuse, without writing to it, a file that is not (yet) a sitrep database."""
     if path.is_dir():
         raise StoreError(f"{path} is a directory; pass a file such as {path / DEFAULT_PATH}")
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{path} is not a regular file (a device, FIFO or socket); "
+                         f"pass a database file name such as {DEFAULT_PATH}")
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
+        if read_only:
+            raise _not_yet(path, "does not exist") from None
         return
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from exc
     if not head:
+        if read_only:
+            raise _not_yet(path, "is empty")
         return  # an empty file is a new database
     if head != SQLITE_MAGIC:
         raise _not_sitrep(path, "it is not a SQLite file")
     try:
-        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        con = connect_read_only(path)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
             if not tables:
+                if read_only:
+                    raise _not_yet(path, "holds no tables yet")
                 return
             if not {"meta", "_migrations"} <= tables:
                 shown = ", ".join(sorted(tables)[:5])
@@ -316,23 +335,66 @@ def _check_existing(path: Path) -> None:
                          f"{len(MIGRATIONS)}; upgrade sitrep to use it.")
 
 
+def _not_yet(path: Path, why: str) -> UsageError:
+    return UsageError(f"{path} {why}: run `sitrep ingest PATH --db {path}` first")
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, also to a WAL database on a read-only mount or file.
+
+    SQLite reads a WAL database through its ``-shm`` index, which it must be able to create.
+    Where it cannot (read-only folder or mount) and no ``-wal`` file holds changes, the file
+    is opened ``immutable`` (no locks, no side files). Changes left in a ``-wal`` file there
+    cannot be read safely: that is a StoreError saying what to do."""
+    uri = path.resolve().as_uri()
+    con = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # WAL: opens the -shm here
+        return con
+    except sqlite3.OperationalError:
+        con.close()
+        if _writable(path):
+            raise
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise StoreError(f"{path} is read-only here and its last changes are still in {wal.name}, which "
+                         f"SQLite can only read where it may write; copy {path.name} with its -wal and -shm "
+                         f"files to a writable folder and read it there")
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+
+
 class Store:
     """Articles, events, place mentions and statistics in one SQLite file."""
 
     def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
         self.path = path
+        self._columns: tuple[str, ...] | None = None
 
     @classmethod
-    def open(cls, path: str | Path = DEFAULT_PATH) -> Store:
+    def open(cls, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> Store:
         """Open (creating and migrating if needed) the database at ``path``.
 
         ``":memory:"`` gives a throwaway database. Raises StoreError for a
-        file that is not a sitrep database, leaving it untouched.
+        file that is not a sitrep database, leaving it untouched. ``read_only``
+        never writes: the file must already be a sitrep database (UsageError
+        otherwise), read-only files and mounts are fine, nothing is migrated.
         """
         name = str(path)
         if name != ":memory:":
-            _check_existing(Path(name))
+            _check_existing(Path(name), read_only)
+        if read_only and name != ":memory:":
+            try:
+                conn = connect_read_only(Path(name))
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open {name} for reading: {exc}; check its permissions") from exc
+            conn.row_factory = sqlite3.Row
+            return cls(conn, name)
         try:
             conn = sqlite3.connect(name, isolation_level=None)
         except sqlite3.Error as exc:
@@ -340,9 +402,10 @@ class Store:
         store = cls(conn, name)
         try:
             conn.row_factory = sqlite3.Row
+            # first: a second sitrep opening the file waits its turn, even to switch it to WAL
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=5000")
             conn.execute("PRAGMA synchronous=NORMAL")  # with WAL the file stays consistent after a crash; a power cut may lose the last batch
             conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: merging reads recent events
             # A batch saved into a large database dirties thousands of index pages all over the
@@ -351,6 +414,10 @@ class Store:
             # (40 MB) of WAL let several batches share one checkpoint; closing runs the last.
             conn.execute("PRAGMA wal_autocheckpoint=10000")
             store.migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"cannot open {name} for writing: {exc}; check that the file and its folder are "
+                             f"writable (read commands such as `sitrep events` can read it as it is)") from exc
         except BaseException:
             conn.close()
             raise
@@ -367,7 +434,9 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN")
+        """A write transaction. IMMEDIATE takes the write lock first, so a concurrent writer
+        waits (busy_timeout) instead of failing when it turns from reading to writing."""
+        self._begin()
         try:
             yield self.conn
         except BaseException:
@@ -375,6 +444,24 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _article_columns(self) -> tuple[str, ...]:
+        """ARTICLE_COLUMNS that the file has (all, once migrated)."""
+        if self._columns is None:
+            have = {r[1] for r in self.conn.execute("PRAGMA table_info(articles)")}
+            self._columns = tuple(c for c in ARTICLE_COLUMNS if c in have)
+        return self._columns
+
+    def _begin(self) -> None:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # busy_timeout already waited; another writer holds the file for long
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         try:
@@ -403,6 +490,8 @@ class Store:
                 if fn.__name__ in applied:
                     continue
                 with self._transaction() as db:
+                    if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone():
+                        continue  # another sitrep opening the file at the same time applied it
                     fn(db)
                     db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
                                (fn.__name__, _now()))
@@ -416,54 +505,59 @@ class Store:
 
     # -- writing --
 
-    def save(self, results: Iterable[ArticleResult], *, batch_size: int = 200) -> SaveReport:
+    def save(self, results: Iterable[ArticleResult], *, batch_size: int = 20,
+             max_wait: float = 2.0) -> SaveReport:
         """Store results, replacing what an earlier save stored for the same article ids.
 
-        Each batch of ``batch_size`` articles is one transaction: if the input
-        or the write fails (or Ctrl-C) mid-batch, earlier batches stay and the
-        partial batch is rolled back; the exception gets a note saying so.
+        Results are gathered outside any transaction (so the NLP producing them never
+        holds the database), then written in one short transaction per batch: at most
+        ``batch_size`` articles, or what came in ``max_wait`` seconds. A concurrent
+        writer waits for its turn. If the input or the write fails (or Ctrl-C), earlier
+        batches stay and the batch in progress is not stored; the exception gets a note
+        saying so.
         """
         if batch_size < 1:
             raise UsageError(f"batch_size must be at least 1, not {batch_size}")
         total = SaveReport()
         it = iter(results)
         try:
-            while True:
+            while batch := _gather(it, batch_size, max_wait):
                 with self._transaction():
-                    batch = SaveReport()
-                    for _, result in zip(range(batch_size), it):
-                        batch = batch + self._save_one(result)
-                if not batch.articles:
-                    return total
-                total = total + batch
+                    written = SaveReport()
+                    for result in batch:
+                        written = written + self._save_one(result)
+                total = total + written
+            return total
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to {self.path}: {exc}; the batch being written "
                              f"was rolled back, {total.articles} articles before it were kept") from exc
         except BaseException as exc:
             exc.add_note(f"sitrep: {total.articles} articles were saved before this; "
-                         f"the batch in progress was rolled back")
+                         f"the batch in progress was rolled back (none of it stored)")
             raise
 
     def _save_one(self, result: ArticleResult) -> SaveReport:
         article, events, mentions, stats = _rows(result)
         aid = article[0]
         content_hash = hashlib.sha256(result.article.text.encode("utf-8")).hexdigest()
-        basis = _json([article[:6], events, mentions, stats])  # origin is not content
+        # origin is not content; the flag joins only when set, so hashes stored before it stay valid
+        basis = _json([article[:6], events, mentions, stats] + [True] * result.truncated)
         extraction_hash = hashlib.sha256(basis.encode("utf-8")).hexdigest()
         db = self.conn
         old = db.execute("SELECT content_hash, extraction_hash FROM articles WHERE id = ?",
                          (aid,)).fetchone()
         if old is not None and tuple(old) == (content_hash, extraction_hash):
             return SaveReport(unchanged=1)
-        row = article + (_now(), content_hash, extraction_hash)
+        row = article + (_now(), content_hash, extraction_hash, int(result.truncated))
+        columns = self._article_columns()
         merger = Merger(db)
         stale: set[str] = set()
         if old is None:
-            db.execute(_insert_sql("articles", ARTICLE_COLUMNS), row)
+            db.execute(_insert_sql("articles", columns), row[:len(columns)])
         else:
             stale = merger.unlink_article(aid)
-            sets = ", ".join(f'"{c}" = ?' for c in ARTICLE_COLUMNS[1:])
-            db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:] + (aid,))
+            sets = ", ".join(f'"{c}" = ?' for c in columns[1:])
+            db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:len(columns)] + (aid,))
             for table in ("events", "place_mentions", "statistics"):
                 db.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
         try:
@@ -608,7 +702,18 @@ class Store:
 
         return ArticleResult(article, children("events", _event_from_row),
                              children("place_mentions", _mention_from_row),
-                             children("statistics", _statistic_from_row))
+                             children("statistics", _statistic_from_row), truncated=bool(a.get("truncated")))
+
+
+def _gather(it: Iterator[ArticleResult], size: int, max_wait: float) -> list[ArticleResult]:
+    """Up to ``size`` results from ``it``, fewer when ``max_wait`` seconds pass first."""
+    batch: list[ArticleResult] = []
+    deadline = time.monotonic() + max_wait
+    for result in it:
+        batch.append(result)
+        if len(batch) >= size or time.monotonic() >= deadline:
+            break
+    return batch
 
 
 def _now() -> str:

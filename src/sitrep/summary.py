@@ -8,6 +8,7 @@ from typing import TextIO
 
 from . import control
 from .control import place_label
+from .export import TerminalText
 
 
 def place_parts(row) -> tuple[str | None, str | None, str | None]:
@@ -26,6 +27,7 @@ def _place(row) -> str:
 
 
 def write_summary(store, out: TextIO, *, latest: int = 8, since=None, until=None, country=None) -> None:
+    out = TerminalText(out)
     events = store.canonical_events(since=since, until=until, country=country)
     counts = store.merge_counts()
     out.write(f"{store.article_count()} articles: {counts['reports']} event reports merged into "
