@@ -208,7 +208,7 @@ def test_extract_rss_feed_items(invoke, schema_validator):
     killing = only([e for e in first["events"] if e["fatalities"]], "killing")
     assert (killing["fatalities"], killing["date"], killing["place"]["name"]) == (11, "2023-03-22", "Ouallam")
     assert second["published"] == "2023-03-25"
-    deploy = only([e for e in second["events"] if e["plover"] == "MOBILIZE"], "deployment")
+    deploy = only([e for e in second["political"] if e["plover"] == "MOBILIZE"], "deployment")
     assert (deploy["counts"], deploy["status"], deploy["place"]["name"]) == ({"troops": 400}, "happened", "Tillaberi")
 
 

@@ -20,7 +20,8 @@ PUBLISHED = dt.date(2023, 3, 9)  # a Thursday
 @pytest.fixture(scope="module")
 def run(pipeline):
     def go(text: str, published: dt.date = PUBLISHED) -> list[dict]:
-        return pipeline.process(Article(text=text, published=published)).to_dict()["events"]
+        out = pipeline.process(Article(text=text, published=published)).to_dict()
+        return out["events"] + out["political"]  # the ACLED events, then the PLOVER-only political acts
     return go
 
 

@@ -22,7 +22,8 @@ TERRITORY = {"Non-state actor overtakes territory", "Government regains territor
 @pytest.fixture(scope="module")
 def run(pipeline):
     def go(text: str, published: dt.date = PUBLISHED) -> list[dict]:
-        return pipeline.process(Article(text=text, published=published)).to_dict()["events"]
+        out = pipeline.process(Article(text=text, published=published)).to_dict()
+        return out["events"] + out["political"]  # the ACLED events, then the PLOVER-only political acts
     return go
 
 

@@ -72,7 +72,7 @@ def test_negated_attack_is_no_violent_event(extract_fixture):
 
 def test_planned_deployment_with_troops_in_digits(extract_fixture):
     result = extract_fixture("kenya_deploy_digits.txt")
-    event = one([e for e in result["events"] if e["plover"] == "MOBILIZE"], "MOBILIZE event", result)
+    event = one([e for e in result["political"] if e["plover"] == "MOBILIZE"], "MOBILIZE event", result)
     assert event["status"] == "planned"
     assert event["counts"] == {"troops": 1000}
     assert event["actor1"] == "Military Forces of Kenya"
@@ -83,7 +83,7 @@ def test_planned_deployment_with_troops_in_digits(extract_fixture):
 
 def test_planned_deployment_with_troops_in_words(extract_fixture):
     result = extract_fixture("chad_deploy_words.txt")
-    event = one([e for e in result["events"] if e["plover"] == "MOBILIZE"], "MOBILIZE event", result)
+    event = one([e for e in result["political"] if e["plover"] == "MOBILIZE"], "MOBILIZE event", result)
     assert event["status"] == "planned"
     assert event["counts"]["troops"] == 2000
     assert "Chad" in event["actor1"]

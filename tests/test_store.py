@@ -289,3 +289,16 @@ def test_bad_batch_size(store):
     with pytest.raises(UsageError):
         store.save([], batch_size=0)
     assert store.save([]) == SaveReport()
+
+
+def test_queries_leave_out_unconfident_events_and_political_acts_by_default(store):
+    base = make_result(1, events=2)
+    weak = dataclasses.replace(base.events[1], id="a1-weak", confidence=0.3)
+    offer = dataclasses.replace(base.events[0], id="a1-offer", event_type=None, sub_event_type=None, plover="AGREE")
+    store.save([dataclasses.replace(base, events=(base.events[0], weak), political=(offer,))])
+    assert [r["id"] for r in store.events()] == ["a1-e0"]
+    assert {r["id"] for r in store.events(min_confidence=0)} == {"a1-e0", "a1-weak"}
+    assert {r["id"] for r in store.events(political=True)} == {"a1-e0", "a1-offer"}
+    # the political act is kept, and read back apart from the events
+    back = store.get_article("a1")
+    assert [e.id for e in back.political] == ["a1-offer"] and len(back.events) == 2

@@ -105,6 +105,11 @@ def _results(pipeline, inputs: _Inputs):
         yield result
 
 
+def _conf(value: float | None) -> dict:
+    """``min_confidence`` for a store query: the library's default unless the user gave one."""
+    return {} if value is None else {"min_confidence": value}
+
+
 def _pipeline(model, gazetteer):
     from .pipeline import Options, Pipeline
 
@@ -129,6 +134,9 @@ model_option = click.option("--model", envvar="SITREP_MODEL", metavar="NAME|PATH
                             help="spaCy model (default: the pinned en_core_web_sm).")
 gazetteer_option = click.option("--gazetteer", envvar="SITREP_GAZETTEER", metavar="FILE",
                                 help="Compiled place index (default: built on first use).")
+min_confidence_option = click.option(
+    "--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P",
+    help="Leave out events below this confidence (default 0.5; 0 shows everything).")
 db_option = click.option("--db", default="sitrep.db", show_default=True, metavar="FILE",
                          help="SQLite database.")
 
@@ -208,13 +216,16 @@ def ingest(paths, published, db, model, gazetteer, quiet, max_chars, max_seconds
 @click.option("--type", "event_type", metavar="T", help="ACLED event or sub-event type, or PLOVER code.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "geojson"]), default="table",
               show_default=True)
+@min_confidence_option
+@click.option("--political", is_flag=True, help="Include PLOVER-only political acts (offers, calls, threats).")
 @handle_errors
-def events(db, since, until, country, event_type, fmt):
+def events(db, since, until, country, event_type, fmt, min_confidence, political):
     """Query stored events and export them (CSV uses ACLED's column names)."""
     from .store import Store
 
     with Store.open(db, read_only=True) as store:
-        rows = store.events(since=since, until=until, country=country, event_type=event_type)
+        rows = store.events(since=since, until=until, country=country, event_type=event_type,
+                            political=political, **_conf(min_confidence))
     writer = {"table": export.write_table, "csv": export.write_csv, "jsonl": export.write_jsonl,
               "geojson": export.write_geojson}[fmt]
     writer(rows, sys.stdout)
@@ -223,14 +234,15 @@ def events(db, since, until, country, event_type, fmt):
 @cli.command()
 @db_option
 @click.option("--latest", default=8, show_default=True, help="How many latest developments to list.")
+@min_confidence_option
 @handle_errors
-def summary(db, latest):
+def summary(db, latest, min_confidence):
     """What a reader wants first: events by type, places that changed hands, latest developments."""
     from .store import Store
     from .summary import write_summary
 
     with Store.open(db, read_only=True) as store:
-        write_summary(store, sys.stdout, latest=latest)
+        write_summary(store, sys.stdout, latest=latest, **_conf(min_confidence))
 
 
 @cli.command()
@@ -239,14 +251,15 @@ def summary(db, latest):
 @click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. UA.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson", "csv"]), default="table",
               show_default=True)
+@min_confidence_option
 @handle_errors
-def control(db, as_of, country, fmt):
+def control(db, as_of, country, fmt, min_confidence):
     """Which place is held by whom since when, with the sources of each change."""
     from . import control as ctl
     from .store import Store
 
     with Store.open(db, read_only=True) as store:
-        periods = ctl.timeline(store, as_of=as_of, country=country)
+        periods = ctl.timeline(store, as_of=as_of, country=country, **_conf(min_confidence))
     if fmt == "table":
         ctl.write_table(periods, sys.stdout, as_of=as_of)
     else:
@@ -259,8 +272,9 @@ def control(db, as_of, country, fmt):
 @click.option("--until", callback=_date, required=True, metavar="YYYY-MM-DD")
 @click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. UA.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@min_confidence_option
 @handle_errors
-def report(db, since, until, country, fmt):
+def report(db, since, until, country, fmt, min_confidence):
     """A situation report for a period: headline figures, changes of control, timeline, sources."""
     from . import report as rep
     from .store import Store
@@ -268,7 +282,7 @@ def report(db, since, until, country, fmt):
     if since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     with Store.open(db, read_only=True) as store:
-        rep.write(store, sys.stdout, since, until, country, fmt)
+        rep.write(store, sys.stdout, since, until, country, fmt, **_conf(min_confidence))
 
 
 @cli.command()

@@ -108,10 +108,11 @@ def _evidence(store, cid: str) -> list[dict]:
     return out
 
 
-def _changes(store, country: str | None) -> list[dict]:
+def _changes(store, country: str | None, min_confidence: float | None = None) -> list[dict]:
     """Territory changes and withdrawals at places below country level, oldest first."""
-    rows = store.canonical_events(country=country, kind="territory")
-    rows += [r for r in store.canonical_events(country=country, kind="RETREAT")]
+    conf = {} if min_confidence is None else {"min_confidence": min_confidence}
+    rows = store.canonical_events(country=country, kind="territory", **conf)
+    rows += store.canonical_events(country=country, kind="RETREAT", **conf)
     out = []
     for r in rows:
         if not r["date"] or r["status"] != "happened" or r["place_name"] is None:
@@ -140,9 +141,10 @@ def _prefer_day(rows: list[dict]) -> list[dict]:
     return out
 
 
-def timeline(store, *, as_of: dt.date | str | None = None, country: str | None = None) -> list[ControlPeriod]:
+def timeline(store, *, as_of: dt.date | str | None = None, country: str | None = None,
+             min_confidence: float | None = None) -> list[ControlPeriod]:
     """Control periods of every place, oldest first; with ``as_of`` only what was known then."""
-    changes = _changes(store, country)
+    changes = _changes(store, country, min_confidence)
     sides_by_country: dict[str, Counter] = defaultdict(Counter)
     # a place the gazetteer lacks is known by its name; the report that locates it best
     # (coordinates from what contains it) speaks for its country and position in every report

@@ -24,9 +24,9 @@ from .worker import Worker
 
 
 DEFAULT_MAX_CHARS = 100_000
-# The CLI's default. A 10,000-character article takes about 1.5 s, one of 100,000 about 10 s
-# on one free core (up to 20 s on a busy one): the event rules still ask spaCy for a sentence's
-# entities per trigger (``Span.ents``, quadratic; ``nlp.sentence_ents`` is the linear way).
+# The CLI's default per-document budget. A 10,000-character article takes about 1.5 s and one
+# of 100,000 (the default --max-chars) several seconds on a busy core; the budget leaves room
+# for that on a loaded machine, and stops a pathological document well before it stalls a run.
 DEFAULT_MAX_SECONDS = 30.0
 
 

@@ -37,9 +37,11 @@ def _significance(c: dict) -> float:
         3 * (c["claim"] == "confirmed")
 
 
-def build(store, since: dt.date, until: dt.date, country: str | None = None, top: int = 10) -> list[str]:
+def build(store, since: dt.date, until: dt.date, country: str | None = None, top: int = 10,
+          min_confidence: float | None = None) -> list[str]:
     """The report as Markdown lines."""
-    events = [c for c in store.canonical_events(since=since, until=until, country=country)]
+    events = store.canonical_events(since=since, until=until, country=country,
+                                    **({} if min_confidence is None else {"min_confidence": min_confidence}))
     by_id_reports = {c["id"]: store.canonical_reports(c["id"]) for c in events}
 
     def cite(c: dict) -> str:
@@ -114,9 +116,9 @@ def build(store, since: dt.date, until: dt.date, country: str | None = None, top
 
 
 def write(store, out: TextIO, since: dt.date, until: dt.date, country: str | None = None,
-          fmt: str = "md") -> None:
+          fmt: str = "md", min_confidence: float | None = None) -> None:
     out = TerminalText(out)
-    lines = build(store, since, until, country)
+    lines = build(store, since, until, country, min_confidence=min_confidence)
     if fmt == "md":
         out.write("\n".join(lines) + "\n")
     else:

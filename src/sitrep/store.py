@@ -230,7 +230,7 @@ def _rows(result: ArticleResult) -> tuple[tuple, list[tuple], list[tuple], list[
     events = [(e.id, aid, i, e.event_type, e.sub_event_type, e.plover, e.actor1, e.actor2,
                *_place_values(e.place), e.precision, e.date, e.date_precision, e.fatalities,
                _json(dict(e.counts)), e.status, e.claim, e.claimed_by, _spans(e.evidence),
-               e.confidence, e.notes) for i, e in enumerate(result.events)]
+               e.confidence, e.notes) for i, e in enumerate(result.events + result.political)]
     mentions = [(aid, i, m.start, m.end, m.text, *_place_values(m.place), m.score)
                 for i, m in enumerate(result.places)]
     stats = [(aid, i, s.what, s.value, s.qualifier, s.period, _json(list(s.places)),
@@ -265,11 +265,22 @@ def _statistic_from_row(r: dict[str, Any]) -> Statistic:
                      attributed_to=r["attributed_to"], evidence=_unspans(r["evidence"]))
 
 
+#: Events below this confidence are left out of queries, summaries, reports and control unless asked for.
+MIN_CONFIDENCE = 0.5
+
+
 def _where(since: Day = None, until: Day = None, country: str | None = None,
-           event_type: str | None = None, sub_types: Iterable[str] = ()) -> tuple[str, list]:
-    """A WHERE clause over events ``e``, and its parameters."""
+           event_type: str | None = None, sub_types: Iterable[str] = (),
+           min_confidence: float | None = None, political: bool = False) -> tuple[str, list]:
+    """A WHERE clause over events ``e``, and its parameters.
+
+    PLOVER-only political acts (no ACLED sub-type) are left out unless ``political``."""
     where, params = _between("e.date", since, until)
     conds: list[tuple[str, list]] = [(w, [p]) for w, p in zip(where, params)]
+    if min_confidence:
+        conds.append(("e.confidence >= ?", [float(min_confidence)]))
+    if not political:
+        conds.append(("e.sub_event_type IS NOT NULL", []))
     if country:
         conds.append(("e.country_code = ?", [country.strip().upper()]))
     if event_type:
@@ -580,8 +591,9 @@ class Store:
 
     def _event_rows(self, *, since: Day = None, until: Day = None, country: str | None = None,
                     event_type: str | None = None, sub_types: Iterable[str] = (),
-                    order: str = "ASC", limit: int | None = None) -> list[dict[str, Any]]:
-        where, params = _where(since, until, country, event_type, sub_types)
+                    order: str = "ASC", limit: int | None = None, min_confidence: float | None = None,
+                    political: bool = False) -> list[dict[str, Any]]:
+        where, params = _where(since, until, country, event_type, sub_types, min_confidence, political)
         cols = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS if c != "seq")
         sql = (f"SELECT {cols}, a.title, a.url, a.source, a.published "
                f"FROM events e JOIN articles a ON a.id = e.article_id{where}")
@@ -600,20 +612,23 @@ class Store:
         return rows
 
     def events(self, *, since: Day = None, until: Day = None, country: str | None = None,
-               event_type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+               event_type: str | None = None, limit: int | None = None,
+               min_confidence: float | None = MIN_CONFIDENCE, political: bool = False) -> list[dict[str, Any]]:
         """Event rows (all event columns plus article title/url/source/published).
 
         ``since``/``until`` bound the event date, inclusive; ``country`` is an
         ISO2 code; ``event_type`` matches the ACLED type, sub-type or PLOVER
         category. Matching is case-insensitive. Ordered by date (undated
         last), article id, event id. ``counts`` and ``evidence`` come decoded.
+        Events below ``min_confidence`` and PLOVER-only political acts (unless
+        ``political``) are left out.
         """
-        return self._event_rows(since=since, until=until, country=country,
-                                event_type=event_type, limit=limit)
+        return self._event_rows(since=since, until=until, country=country, event_type=event_type, limit=limit,
+                                min_confidence=min_confidence, political=political)
 
-    def latest(self, n: int = 10) -> list[dict[str, Any]]:
+    def latest(self, n: int = 10, min_confidence: float | None = MIN_CONFIDENCE) -> list[dict[str, Any]]:
         """The ``n`` most recent events by event date, with their sources."""
-        return self._event_rows(order="DESC", limit=n)
+        return self._event_rows(order="DESC", limit=n, min_confidence=min_confidence)
 
     def territory_changes(self, since: Day = None, until: Day = None,
                           country: str | None = None) -> list[dict[str, Any]]:
@@ -636,9 +651,18 @@ class Store:
                                            t["sub_event_type"] or ""))
 
     def canonical_events(self, *, since: Day = None, until: Day = None, country: str | None = None,
-                         kind: str | None = None) -> list[dict[str, Any]]:
-        """Merged events, each with the ids of its reports (``reports``) and source articles."""
+                         kind: str | None = None, min_confidence: float | None = MIN_CONFIDENCE,
+                         political: bool = False) -> list[dict[str, Any]]:
+        """Merged events, each with the ids of its reports (``reports``) and source articles.
+
+        A merged event is kept when one of its reports reaches ``min_confidence``. Without a
+        ``kind``, PLOVER-only political acts are left out unless ``political``."""
         where, params = _between("c.date", since, until)
+        if min_confidence:
+            where.append("EXISTS (SELECT 1 FROM events e WHERE e.canonical_id = c.id AND e.confidence >= ?)")
+            params.append(float(min_confidence))
+        if kind is None and not political:
+            where.append("c.sub_event_type IS NOT NULL")
         if country:
             where.append("UPPER(c.country_code) = ?")
             params.append(country.upper())
@@ -700,9 +724,11 @@ class Store:
             sql = f"SELECT * FROM {table} WHERE article_id = ? ORDER BY seq"
             return tuple(make(r) for r in self._query(sql, (article_id,)))
 
-        return ArticleResult(article, children("events", _event_from_row),
+        events = children("events", _event_from_row)
+        return ArticleResult(article, tuple(e for e in events if e.sub_event_type),
                              children("place_mentions", _mention_from_row),
-                             children("statistics", _statistic_from_row), truncated=bool(a.get("truncated")))
+                             children("statistics", _statistic_from_row), truncated=bool(a.get("truncated")),
+                             political=tuple(e for e in events if not e.sub_event_type))
 
 
 def _gather(it: Iterator[ArticleResult], size: int, max_wait: float) -> list[ArticleResult]:

@@ -26,9 +26,11 @@ def _place(row) -> str:
     return f"{name} ({admin}, {cc})" if admin else f"{name} ({cc})"
 
 
-def write_summary(store, out: TextIO, *, latest: int = 8, since=None, until=None, country=None) -> None:
+def write_summary(store, out: TextIO, *, latest: int = 8, since=None, until=None, country=None,
+                  min_confidence: float | None = None) -> None:
     out = TerminalText(out)
-    events = store.canonical_events(since=since, until=until, country=country)
+    events = store.canonical_events(since=since, until=until, country=country,
+                                    **({} if min_confidence is None else {"min_confidence": min_confidence}))
     counts = store.merge_counts()
     out.write(f"{store.article_count()} articles: {counts['reports']} event reports merged into "
               f"{len(events)} events\n\nEvents by type\n")

@@ -113,7 +113,7 @@ def tense_features(tags: Sequence[tuple[str, str]]) -> list[str]:
     feats = []
     prev = ""
     for word, tag in tags:
-        if tag in ("VBD", "VBN", "VBZ", "VBP", "VBG", "VB", "MD"):
+        if tag in ("VBD", "MD"):  # a past-tense verb; a modal (other verb forms say little on their own)
             feats.append(f"tag={tag}")
         if tag == "VBN" and prev in ("had", "'d"):
             feats.append("pluperfect")

@@ -80,7 +80,7 @@ def score(result: dict, gold: dict) -> tuple[dict, list[str]]:
     lines: list[str] = []
     demonyms = {"afghan": "afghanistan", "us": "united states", "uk": "united kingdom", "un": "united nations",
                 "british": "united kingdom", "american": "united states"}
-    events = result["events"]
+    events = result["events"] + result.get("political", [])  # the seed gold holds PLOVER-only acts too
     used: set[int] = set()
     checks = {"date": [0, 0], "status": [0, 0], "claim": [0, 0], "actor1": [0, 0], "counts": [0, 0]}
     found = 0
@@ -163,7 +163,7 @@ def _must_not(result: dict, gold: dict, lines: list[str]) -> int:
     for rule in gold.get("must_not_extract", []):
         why = rule["why"]
         bad = []
-        for e in result["events"]:
+        for e in result["events"] + result.get("political", []):
             ev_text = " ".join(s["text"] for s in e.get("evidence", []))
             if why == "negated":
                 if (e.get("event_type") in VIOLENT or e.get("plover") in ("FIGHT", "ASSAULT")) and \

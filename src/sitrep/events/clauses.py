@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..dates import resolve
+from ..nlp import sentence_ents
 from .lexicon import (
     _VERB_LOOKUP,
     ARTILLERY_NOUNS,
@@ -183,7 +184,7 @@ def _date_for(tok, sent, published):
         chain.append(t)
     own = set(chain)
     level_of = {t.i: k for k, t in enumerate(chain)}
-    for ent in sent.ents:
+    for ent in sentence_ents(sent):
         if ent.label_ not in ("DATE", "TIME", "EVENT"):
             continue
         if not _attached_to(ent.root, own, tok):

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from .. import actors as act
 from ..model import Article, Event, PlaceMention, Span
+from ..nlp import sentence_ents
 from ..statistics import extract_statistics
 from ..taxonomy import (
     ACLED_SUB_TYPES,
@@ -641,7 +642,7 @@ class EventExtractor:
             return False  # "condemned the attack", "called the strike a war crime": an event told before
         anchored = any(c.dep_ in ("poss", "compound", "amod", "nummod", "prep") for c in tok.children)
         has_place = any(tok.left_edge.idx <= m.start < tok.head.right_edge.idx + len(tok.head.right_edge) for m in sent_mentions)
-        has_date = any(e.label_ in ("DATE", "TIME") for e in sent.ents)
+        has_date = any(e.label_ in ("DATE", "TIME") for e in sentence_ents(sent))
         return anchored or has_place or has_date
 
     def _responsibility_claims(self, drafts, text, ctx) -> None:
@@ -941,7 +942,7 @@ def _is_proxy(tok) -> bool:
 
 def _first_actor_before(tok, sent, ctx, military):
     """When the parse gives no subject: the first named actor before the trigger."""
-    for ent in sent.ents:
+    for ent in sentence_ents(sent):
         if ent.start >= tok.i:
             break
         if ent.label_ in ("ORG", "GPE", "NORP"):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..classify.features import SentenceContext
-from ..taxonomy import PLOVER_OF_SUB
+from ..taxonomy import PLOVER_OF_SUB, TERRITORY_TYPES
 from .draft import _Draft
 
 OVERRIDE_P = 0.6  # the typer's top label needs this much to replace the rule's type
@@ -47,6 +47,14 @@ def _tags(sent) -> list[tuple[str, str]]:
     return [(t.lower_, t.tag_) for t in sent]
 
 
+def _type_p(probs: dict[str, float], sub: str) -> float:
+    """p of a sub-type; of the three territory types together for one of them, since which of them it is
+    follows from who took the place from whom, which the rules read from the actors, not from the words."""
+    if sub in TERRITORY_TYPES:
+        return sum(probs.get(t, 0.0) for t in TERRITORY_TYPES)
+    return probs.get(sub, 0.0)
+
+
 def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Draft]:
     """The drafts whose sentence reports an event that happened, typed and scored."""
     detections: dict[int, object] = {}
@@ -67,11 +75,12 @@ def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Dra
         ranked = types[si]
         probs = dict(ranked)
         top, p_top = ranked[0]
-        if top != d.sub_event_type and p_top >= OVERRIDE_P and probs.get(d.sub_event_type, 0.0) < RULE_FLOOR_P:
+        if top != d.sub_event_type and top != "Other" and p_top >= OVERRIDE_P and \
+                _type_p(probs, d.sub_event_type) < RULE_FLOOR_P:  # "Other" is a catch-all, the rule names a type
             d.notes.append(f"typed by the model ({top} {p_top:.2f}; the rule said {d.sub_event_type})")
             d.sub_event_type = top
             d.plover = PLOVER_OF_SUB.get(top, d.plover)
-        p_type = probs.get(d.sub_event_type, 0.0)
+        p_type = _type_p(probs, d.sub_event_type)
         d.confidence = det.happened * (0.5 + 0.5 * p_type)
         kept.append(d)
     return kept
