@@ -131,7 +131,8 @@ def test_train_fits_both_models_from_a_folder(tmp_path):
     out = io.StringIO()
     report = training.train(tmp_path / "models", data=tmp_path / "data", out=out)
     assert "1 duplicates dropped" in out.getvalue()
-    assert report["detect"]["n_train"] + report["detect"]["n_dev"] == 36
+    # 36 sentences, and a third of them again as undated variants
+    assert 36 < report["detect"]["n_train"] + report["detect"]["n_dev"] < 60
     det = Detector.load(tmp_path / "models" / "detect.npz")
     typer = Typer.load(tmp_path / "models" / "type.npz")
     assert set(det.model.labels) == {"happened", "future"}
@@ -150,3 +151,26 @@ def test_acled_house_style_is_stripped():
     note = "On 3 March 2022, militants attacked a police post in Dori. [size=no report] 2 fatalities."
     assert training.strip_house_style(note).startswith("militants attacked a police post in Dori.")
     assert "[size" not in training.strip_house_style(note)
+
+
+@pytest.mark.slow
+def test_only_sentences_that_report_a_happened_event_keep_their_events(pipeline):
+    from sitrep.model import Article
+
+    def events(text):
+        return pipeline.process(Article(text=text, published=PUB)).events
+
+    assert [e.sub_event_type for e in events(
+        "Militants attacked an army post near Mopti on Tuesday, killing four soldiers, officials said.")]
+    assert events("Officials fear militants could attack army posts near Mopti if the rains end early.") == ()
+    assert events("Militants have killed more than 3,000 soldiers in central Mali since 2015.") == ()
+
+
+@pytest.mark.slow
+def test_political_acts_are_their_own_view(pipeline):
+    from sitrep.model import Article
+
+    r = pipeline.process(Article(text="The government offered talks to the rebels on Tuesday.", published=PUB))
+    assert all(e.sub_event_type for e in r.events)
+    assert [e.plover for e in r.political] and all(e.sub_event_type is None for e in r.political)
+    assert "political" in r.to_dict()

@@ -492,7 +492,7 @@ def test_events_table(invoke, db):
     (("--type", "battles"), lambda r: r["event_type"] == "Battles"),
     (("--type", "Non-state actor overtakes territory"),
      lambda r: r["sub_event_type"] == "Non-state actor overtakes territory"),
-    (("--type", "MOBILIZE"), lambda r: r["plover"] == "MOBILIZE"),
+    (("--type", "FIGHT"), lambda r: r["plover"] == "FIGHT"),
     (("--country", "BF", "--type", "Battles"), lambda r: r["country_code"] == "BF" and r["event_type"] == "Battles"),
 ], ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
 def test_events_filters(invoke, db, filters, keep):
@@ -602,3 +602,23 @@ def test_interrupted_ingest_keeps_earlier_articles_and_rolls_back_the_batch(invo
     assert proc.stderr.decode().splitlines()[-1] == "sitrep: interrupted"
     assert _jsonl_rows(invoke, db) == before
     assert article_ids(db) == {"wire-0412", "wire-0413"}  # Djibo was read (and, for "writer", written) but rolled back
+
+
+@pytest.mark.slow
+def test_political_acts_are_listed_only_when_asked(invoke, db):
+    path, _ = db
+    default = _jsonl_rows(invoke, path)
+    political = _jsonl_rows(invoke, path, "--political")
+    assert all(r["sub_event_type"] for r in default)
+    extra = [r for r in political if not r["sub_event_type"]]
+    assert extra and {r["id"] for r in political} - {r["id"] for r in extra} == {r["id"] for r in default}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("filters, keep", [
+    (("--type", "MOBILIZE", "--political"), lambda r: r["plover"] == "MOBILIZE"),
+], ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_political_filter(invoke, db, filters, keep):
+    path, _ = db
+    rows = _jsonl_rows(invoke, path, *filters)
+    assert rows and all(keep(r) for r in rows)

@@ -265,7 +265,7 @@ def test_cli_eval_commands_print_scores(monkeypatch, tmp_path, name, folder, key
 def test_cli_eval_acled_reports_held_out_split(monkeypatch, tmp_path):
     res = invoke(monkeypatch, tmp_path, CannedPipeline(), ["acled", "--data", str(FIX / "acled")], {})
     assert "acled_world_2022h1.csv: held-out TEST split" in res.output and "= 3 notes scored of 4 rows" in res.output
-    assert "nothing in the project is trained or tuned on this split" in res.output
+    assert "no ACLED row is training data" in res.output
     scores = json.loads(res.output.strip().splitlines()[-1])["scores"]
     assert scores["world_n"] == 3 and scores["afg2020_n"] == 1 and scores["world_coverage"] == 0.0
 

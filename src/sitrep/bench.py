@@ -69,9 +69,10 @@ def run(data: Path, *, limit: int | None, model: str | None, gazetteer, out: Tex
         n_events += len(result.events)
         n_places += len(result.places)
     full = time.perf_counter() - t0
-    rules = stages["events"] - stages["detect"] - stages["type"]
+    rules = stages["events"] - stages["detect"] - stages["type"] - stages["encode"]
     per_stage = {"parse (spaCy)": full - stages["geoparse"] - stages["events"], "geoparse": stages["geoparse"],
-                 "event rules": rules, "detect (learned)": stages["detect"], "type (learned)": stages["type"]}
+                 "event rules": rules, "sentence encoder": stages["encode"], "detect (learned)": stages["detect"],
+                 "type (learned)": stages["type"]}
 
     figures = {
         "articles": len(articles),
@@ -100,7 +101,9 @@ def run(data: Path, *, limit: int | None, model: str | None, gazetteer, out: Tex
 
 def _time_stages(pipeline) -> dict[str, float]:
     """Wrap the stages of ``pipeline`` (this instance only) so their run time adds up in the dict returned."""
-    spent = {"geoparse": 0.0, "events": 0.0, "detect": 0.0, "type": 0.0}
+    from .classify.features import encoder
+
+    spent = {"geoparse": 0.0, "events": 0.0, "detect": 0.0, "type": 0.0, "encode": 0.0}
 
     def timed(obj, attr, key):
         fn = getattr(obj, attr)
@@ -117,6 +120,7 @@ def _time_stages(pipeline) -> dict[str, float]:
     timed(pipeline.events, "extract", "events")
     timed(pipeline.events.detector, "detect", "detect")
     timed(pipeline.events.typer, "type", "type")
+    timed(encoder(), "encode", "encode")
     return spent
 
 

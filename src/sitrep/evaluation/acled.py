@@ -32,7 +32,8 @@ Each score is printed beside its trivial baseline on the same rows
 location (25 km), fatality count ("always 0") and event date of those rows.
 
 The split is fixed: a row is in the TEST split when crc32(event_id_cnty) % 5 == 0.
-sitrep is rule-based and nothing in it is fitted to these rows.
+sitrep's shipped models are trained on the project's own sentences only: no ACLED row,
+of this split or another, is training data (``sitrep train --acled`` is the user's option).
 """
 
 from __future__ import annotations
@@ -231,8 +232,8 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
     for key, path in _files(data):
         rows, total = load(path, limit)
         out.write(f"{path.name}: held-out TEST split (crc32(event_id_cnty) % 5 == 0) = {len(rows)} notes "
-                  f"scored of {total} rows{' (--limit)' if limit else ''}. sitrep is rule-based: nothing in "
-                  f"the project is trained or tuned on this split.\n")
+                  f"scored of {total} rows{' (--limit)' if limit else ''}. The shipped models are trained on the "
+                  f"project's own sentences only: no ACLED row is training data.\n")
         out.write("  notes read without a publication date and without ACLED's house style (leading date and "
                   "label, [tags], coding remarks): date_accuracy counts only absolute dates the note states\n")
         articles = [Article(text=clean_note(r["notes"]), id=r["event_id_cnty"], published=None,

@@ -294,7 +294,9 @@ def _describe(e: dict) -> str:
             f"({pl.get('admin1')}) | {e.get('date')} | fatalities {e.get('fatalities')}")
 
 
-def score(articles: list[GoldArticle], results: list[dict | None], out: TextIO, verbose: bool = True) -> dict:
+def score(articles: list[GoldArticle], results: list[dict | None], out: TextIO, verbose: bool = True,
+          min_confidence: float = 0.0) -> dict:
+    """The scores of events at or above ``min_confidence`` (what ``sitrep events`` shows by default)."""
     majority = _majorities(articles)
     tally = Counter()
     fields = {f: [0, 0] for f in FIELDS}
@@ -303,7 +305,8 @@ def score(articles: list[GoldArticle], results: list[dict | None], out: TextIO, 
     no_event_articles = no_event_clean = no_current_articles = no_current_clean = 0
     stats_found = stats_gold = 0
     for a, res in zip(articles, results):
-        preds = [e for e in (res or {}).get("events", []) if e.get("sub_event_type")]
+        preds = [e for e in (res or {}).get("events", [])
+                 if e.get("sub_event_type") and (e.get("confidence") or 0) >= min_confidence]
         pairs = pair(a.text, a.events, preds)
         by_pred = {pi: gi for gi, pi in pairs}
         current = [i for i, g in enumerate(a.events) if g.get("when") == "current"]
@@ -419,7 +422,15 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None, texts: Path
                     origin=f"guardian row {a.row}") for a in articles]
     results, errors = predict(pipeline, docs, lambda r: r.to_dict(), out)
     seconds = time.perf_counter() - t0
-    scores = score(articles, results, out, verbose=verbose)
+    from ..store import MIN_CONFIDENCE
+
+    out.write(f"== every event the pipeline emits (any confidence)\n")
+    every = score(articles, results, out, verbose=False)
+    out.write(f"\n== events at confidence >= {MIN_CONFIDENCE}, the default of `sitrep events`, summary, report "
+              f"and control (the scores checked against the floors)\n")
+    scores = score(articles, results, out, verbose=verbose, min_confidence=MIN_CONFIDENCE)
+    for k in ("event_precision", "event_recall", "event_f1", "program_events", "no_event_articles_clean"):
+        scores[f"all_confidence_{k}"] = every[k]
     scores["pipeline_errors"] = errors
     out.write(f"runtime {seconds:.1f}s ({len(articles) / seconds if seconds else 0:.1f} articles/s)\n")
     out.write("scores: " + json.dumps(scores, sort_keys=True) + "\n")

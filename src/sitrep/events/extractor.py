@@ -50,6 +50,7 @@ from . import gate
 from .draft import _Draft
 from .kinds import _is_crowd, _is_forces, _labour_strike, _protest_kind, _sub_type
 from .lexicon import (
+    CIVILIAN_VICTIMS,
     _NOUN_LOOKUP,
     _VERB_LOOKUP,
     AGREEMENT_NOUNS,
@@ -767,6 +768,17 @@ class EventExtractor:
             if speaker is not None:
                 d.claim, d.claimed_by = "claimed", speaker
         kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
+        if d.actor2 is None and kind in ("Battles", "Explosions/Remote violence"):
+            # the other side, when the sentence names an armed group besides the one acting
+            others = [g for g in act.find_groups(d.trigger.sent.text) if g != d.actor1]
+            if others:
+                d.actor2 = others[0]
+                d.notes.append("the other side: the group the sentence names")
+        if d.actor2 is None and kind == "Explosions/Remote violence" and d.counts and any(
+                t.lower_ in CIVILIAN_VICTIMS for t in d.trigger.sent):
+            # ACLED codes the civilians a strike or a bomb kills or wounds as its other side
+            cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country
+            d.actor2 = act.normalise("civilians", ctx, country_hint=cc)
         if kind in ("Protests", "Riots"):
             # ACLED names the crowd itself: "Protesters (Chile)", "Rioters (India)" (codebook inter 5 and 6)
             cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country

@@ -3,7 +3,9 @@
 For every sentence that holds a draft event, the detector says whether the
 sentence reports an event that happened; drafts from sentences that are
 background, plans, hypotheticals, statements, opinion, aggregates or general
-descriptions are dropped (aggregates are already statistics). The typer then
+descriptions are dropped (aggregates are already statistics), and so are drafts
+whose own clause the rules read as planned or threatened (a sentence can tell a
+capture and the counter-attack promised in reply). The typer then
 ranks the sub-event types: a confident model overrides the trigger rule's type
 only when it gives the rule's type almost no chance (``OVERRIDE_P`` against
 ``RULE_FLOOR_P``), and the event's confidence becomes the calibrated product of
@@ -19,7 +21,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..classify.features import SentenceContext
+from ..classify.features import SentenceContext, encoder
 from ..taxonomy import PLOVER_OF_SUB, TERRITORY_TYPES
 from .draft import _Draft
 
@@ -60,6 +62,10 @@ def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Dra
     detections: dict[int, object] = {}
     types: dict[int, list[tuple[str, float]]] = {}
     kept = []
+    # the sentences to decide, encoded in one batch (the steps then find them in the encoder's cache)
+    wanted = sorted({d.sent_index for d in drafts if d.sub_event_type is not None})
+    if wanted:
+        encoder().encode([view.sents[si].text for si in wanted])
     for d in drafts:
         if d.sub_event_type is None:  # a PLOVER-only political act
             kept.append(d)
@@ -70,8 +76,8 @@ def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Dra
             detections[si] = detector.detect(sent.text, _context(view, si), _tags(sent))
             types[si] = typer.type(sent.text, _tags(sent))
         det = detections[si]
-        if det.happened < MIN_HAPPENED:
-            continue
+        if det.happened < MIN_HAPPENED or d.status in ("planned", "threatened"):
+            continue  # not a sentence that reports a happened event, or the trigger's own clause is a plan
         ranked = types[si]
         probs = dict(ranked)
         top, p_top = ranked[0]

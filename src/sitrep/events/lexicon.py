@@ -292,3 +292,7 @@ CONTROL_VERBS = frozenset("control controls controlled hold holds held occupy oc
 # who speaks for a state without naming it ("the ministry said", "the military said")
 STATE_VOICES = frozenset("""ministry military army government command kremlin minister spokesman spokeswoman
     spokesperson officials staff presidency office""".split())
+
+#: Words naming the victims of a strike or bomb as civilians ("killed 12 civilians", "hit a market full of shoppers").
+CIVILIAN_VICTIMS = frozenset("""civilian civilians resident residents villager villagers child children woman women
+    people shoppers worshippers patients family families passengers students pupils farmers""".split())

@@ -127,7 +127,9 @@ def _pick_place(tok, obj, sent, mentions, category):
     if category in ("deploy", "request", "offer", "reject"):
         countries = [m for m in countries if m.start in starts]
     # a country named as an actor ("Afghanistan has offered") is not where it happened
-    countries = [m for m in countries if not _mention_is_subject(m, sent) and _locative(m, sent)]
+    # nor one naming whose forces or weapons they were ("US forces", "the UK government")
+    countries = [m for m in countries if not _mention_is_subject(m, sent) and _locative(m, sent)
+                 and not _modifier(m, doc)]
     if countries:
         return min(countries, key=lambda m: abs(m.start - tok.idx)), True
     return None, False
@@ -139,10 +141,11 @@ def _locative(m, sent) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None or span.start == 0:
         return False
-    prev = doc[span.start - 1]
-    if prev.lower_ == "the" and span.start > 1:
-        prev = doc[span.start - 2]
-    return prev.lower_ in LOCATIVE
+    i = span.start - 1
+    # "in the east of", no: "in eastern Syria", "in war-torn northern Yemen": step over the adjectives
+    while i > 0 and (doc[i].lower_ == "the" or doc[i].pos_ == "ADJ" or doc[i].text == "-") and span.start - i < 5:
+        i -= 1
+    return doc[i].lower_ in LOCATIVE
 
 
 def _mention_is_subject(m, sent) -> bool:
