@@ -147,10 +147,13 @@ def test_training_refuses_a_bad_line_naming_file_and_line(tmp_path):
     assert len(training.load_examples(tmp_path)[0]) == 1
 
 
-def test_acled_house_style_is_stripped():
-    note = "On 3 March 2022, militants attacked a police post in Dori. [size=no report] 2 fatalities."
-    assert training.strip_house_style(note).startswith("militants attacked a police post in Dori.")
-    assert "[size" not in training.strip_house_style(note)
+def test_acled_training_notes_lose_the_house_style_as_the_eval_does(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("event_id_cnty,sub_event_type,notes\n"
+                    'BFA1,Attack,"On 3 March 2022, militants attacked a police post in Dori. [size=no report] '
+                    '2 fatalities."\n', encoding="utf-8")
+    [ex] = training.load_acled(path)
+    assert ex.text == "Militants attacked a police post in Dori." and ex.sub_event_type == "Attack"
 
 
 @pytest.mark.slow

@@ -108,6 +108,12 @@ def words(text: str, published: dt.date | None) -> list[str]:
     return out
 
 
+def token_tags(tokens) -> list[tuple[str, str]]:
+    """(lower-cased word, Penn tag) pairs of parsed tokens: what the features read of a parse, in training and
+    at run time alike."""
+    return [(t.lower_, t.tag_) for t in tokens]
+
+
 def tense_features(tags: Sequence[tuple[str, str]]) -> list[str]:
     """Verb-form cues from (lower-cased word, Penn tag) pairs: past, perfect, pluperfect, future, modal."""
     feats = []

@@ -39,8 +39,11 @@ class Detection:
         return self.label == "happened"
 
 
-def _embedding(model: LinearModel, sentence: str):
-    return encoder().encode([sentence])[0] if model.dense else None
+def _ranked(model: LinearModel, sentence: str, context: SentenceContext,
+            tags: Sequence[tuple[str, str]] | None) -> list[tuple[str, float]]:
+    """The model's labels for a sentence, most probable first: hashed features plus, if it has one, the embedding."""
+    embedding = encoder().encode([sentence])[0] if model.dense else None
+    return model.ranked(*hashed(featurize(sentence, context, tags), model.dim), embedding)
 
 
 class Detector:
@@ -57,8 +60,7 @@ class Detector:
 
     def detect(self, sentence: str, context: SentenceContext,
                tags: Sequence[tuple[str, str]] | None = None) -> Detection:
-        ranked = self.model.ranked(*hashed(featurize(sentence, context, tags), self.model.dim),
-                                   _embedding(self.model, sentence))
+        ranked = _ranked(self.model, sentence, context, tags)
         probs = dict(ranked)
         label, p = ranked[0]
         return Detection(label, p, probs.get("happened", 0.0))
@@ -78,8 +80,7 @@ class Typer:
 
     def type(self, sentence: str, tags: Sequence[tuple[str, str]] | None = None) -> list[tuple[str, float]]:
         # the type of an event does not depend on when it was reported
-        return self.model.ranked(*hashed(featurize(sentence, SentenceContext(), tags), self.model.dim),
-                                 _embedding(self.model, sentence))
+        return _ranked(self.model, sentence, SentenceContext(), tags)
 
 
 _STEPS: dict[str, Callable[[], object]] = {"detect": Detector.load, "type": Typer.load}

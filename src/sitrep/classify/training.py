@@ -29,9 +29,10 @@ from typing import TextIO
 
 import numpy as np
 
+from ..acled_notes import clean_note
 from ..errors import InputError, UsageError
 from ..taxonomy import ACLED_SUB_TYPES
-from .features import DIM, SentenceContext, encoder, featurize, hashed
+from .features import DIM, SentenceContext, encoder, featurize, hashed, token_tags
 from .linear import LinearModel
 from .steps import DETECT_CLASSES, models_dir
 
@@ -86,17 +87,6 @@ def load_examples(folder: Path | None = None) -> tuple[list[Example], int]:
     return out, dups
 
 
-_HOUSE = [re.compile(p, re.I) for p in (r"\[[^\]]*\]", r"^\s*on (or around |about )?\d{1,2} \w+ \d{4},?\s*",
-                                         r"^\s*(around|between|in) (early|mid|late)?[- ]?\w+ \d{4},?\s*")]
-
-
-def strip_house_style(note: str) -> str:
-    """An ACLED note without what gives its coding away: tags, "[size=...]", a leading "On 3 March 2022,"."""
-    for p in _HOUSE:
-        note = p.sub(" ", note)
-    return " ".join(note.split())
-
-
 def load_acled(path: Path) -> list[Example]:
     """Typed examples from an ACLED export's ``notes`` and ``sub_event_type`` columns."""
     csv.field_size_limit(sys.maxsize)
@@ -107,7 +97,7 @@ def load_acled(path: Path) -> list[Example]:
             if not reader.fieldnames or not {"notes", "sub_event_type"} <= set(reader.fieldnames):
                 raise UsageError(f"{path}: not an ACLED export (needs the columns notes and sub_event_type)")
             for r in reader:
-                note = strip_house_style(r.get("notes") or "")
+                note = clean_note(r.get("notes") or "")
                 if note and r["sub_event_type"] in ACLED_SUB_TYPES:
                     out.append(Example(note, "happened", r["sub_event_type"], None, str(path)))
     except OSError as exc:
@@ -183,7 +173,7 @@ def _is_dev(ex: Example) -> bool:
 def _tags(texts: list[str], nlp) -> list[list[tuple[str, str]] | None]:
     if nlp is None:
         return [None] * len(texts)
-    return [[(t.lower_, t.tag_) for t in doc] for doc in nlp.pipe(texts, batch_size=256)]
+    return [token_tags(doc) for doc in nlp.pipe(texts, batch_size=256)]
 
 
 def _matrix(rows: list[list[str]], dense: np.ndarray | None = None):

@@ -774,14 +774,13 @@ class EventExtractor:
             if others:
                 d.actor2 = others[0]
                 d.notes.append("the other side: the group the sentence names")
+        cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country
         if d.actor2 is None and kind == "Explosions/Remote violence" and d.counts and any(
                 t.lower_ in CIVILIAN_VICTIMS for t in d.trigger.sent):
             # ACLED codes the civilians a strike or a bomb kills or wounds as its other side
-            cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country
             d.actor2 = act.normalise("civilians", ctx, country_hint=cc)
         if kind in ("Protests", "Riots"):
             # ACLED names the crowd itself: "Protesters (Chile)", "Rioters (India)" (codebook inter 5 and 6)
-            cc = d.place.place.country_code if d.place and d.place.place.country_code else ctx.country
             name = self._country_name(cc) if cc else None
             crowd = "Protesters" if kind == "Protests" else "Rioters"
             if d.actor1 and not d.actor1.startswith(("Protesters", "Rioters", "Civilians")) and \

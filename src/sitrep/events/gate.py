@@ -21,7 +21,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..classify.features import SentenceContext, encoder
+from ..classify.features import SentenceContext, encoder, token_tags
 from ..taxonomy import PLOVER_OF_SUB, TERRITORY_TYPES
 from .draft import _Draft
 
@@ -43,10 +43,6 @@ def _context(view: ArticleView, si: int) -> SentenceContext:
     sent = view.sents[si]
     para = bisect.bisect_right(view.para_starts, sent.start_char) - 1
     return SentenceContext(published=view.published, index=si, paragraph=para)
-
-
-def _tags(sent) -> list[tuple[str, str]]:
-    return [(t.lower_, t.tag_) for t in sent]
 
 
 def _type_p(probs: dict[str, float], sub: str) -> float:
@@ -73,8 +69,9 @@ def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Dra
         si = d.sent_index
         sent = view.sents[si]
         if si not in detections:
-            detections[si] = detector.detect(sent.text, _context(view, si), _tags(sent))
-            types[si] = typer.type(sent.text, _tags(sent))
+            tags = token_tags(sent)
+            detections[si] = detector.detect(sent.text, _context(view, si), tags)
+            types[si] = typer.type(sent.text, tags)
         det = detections[si]
         if det.happened < MIN_HAPPENED or d.status in ("planned", "threatened"):
             continue  # not a sentence that reports a happened event, or the trigger's own clause is a plan
