@@ -1,0 +1,149 @@
+"""From a kept draft to the frozen ``model.Event``: ACLED's coding conventions applied last.
+
+Once a draft's place and actors are settled, a few of ACLED's rules follow from them:
+a foreign army's gains are overtaken territory, a foreign army's arrests are
+abductions, a side telling its own gains only claims them, the crowd of a protest
+or riot is its actor1, and a strike's civilian victims are its actor2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .. import actors as act
+from ..model import Article, Event, Span
+from ..taxonomy import ACLED_SUB_TYPES, PLOVER_OF_SUB
+from .draft import _Draft
+from .lexicon import CIVILIAN_VICTIMS, POLITICAL, SAY_VERBS, STATE_VOICES
+from .state import ArticleState
+from .syntax import _phrase, _subject
+
+
+def finish(d: _Draft, article: Article, state: ArticleState) -> Event:
+    """The event a draft reports, with ACLED's conventions applied."""
+    _refine_type(d, state)
+    _own_claim(d, state)
+    _sides(d, state)
+    date, precision = _dated(d, article.published)
+    place = d.place.place if d.place else None
+    geo_precision = None
+    if place is not None:
+        geo_precision = 3 if (place.is_country or place.feature_code == "ADM1") else (
+            2 if place.feature_code == "ADM2" or not d.place_direct else 1)
+    typed = d.sub_event_type in ACLED_SUB_TYPES
+    fatalities = d.counts.get("killed") if typed else None
+    if fatalities is None and typed and d.status == "happened":
+        fatalities = 0  # ACLED codes 0 for every event with no reported deaths, strategic ones included
+    spans, seen = [], set()
+    for s in d.evidence:
+        if s.start_char not in seen:
+            seen.add(s.start_char)
+            spans.append(Span(s.start_char, s.end_char, s.text))
+    key = "|".join(str(x) for x in (article.id, d.sub_event_type, d.plover, place.geonameid if place else None,
+                                      date, d.actor1, d.trigger.idx))
+    return Event(
+        id=hashlib.sha1(key.encode()).hexdigest()[:16],
+        event_type=ACLED_SUB_TYPES.get(d.sub_event_type) if d.sub_event_type else None,
+        sub_event_type=d.sub_event_type, plover=d.plover,
+        actor1=d.actor1, actor2=d.actor2, place=place, precision=geo_precision,
+        date=date.isoformat() if date else None, date_precision=precision,
+        fatalities=fatalities, counts=dict(d.counts), status=d.status, claim=d.claim,
+        claimed_by=d.claimed_by, evidence=tuple(spans), confidence=min(d.confidence, 0.95),
+        notes="; ".join(d.notes),
+    )
+
+
+def _country(d: _Draft, state: ArticleState) -> str | None:
+    """The event's country: its place's, else the article's."""
+    return d.place.place.country_code if d.place and d.place.place.country_code else state.ctx.country
+
+
+def _refine_type(d: _Draft, state: ArticleState) -> None:
+    """Whose ground was taken, and whose forces arrested people, decide ACLED's sub-type."""
+    countries = state.countries
+    place_cc = d.place.place.country_code if d.place else None
+    if d.category == "recapture" and not d.actor1 and d.place is not None and place_cc:
+        # "X has been retaken / freed" with no one named: ACLED's government regaining its ground
+        if countries.name(place_cc):
+            d.actor1 = act.normalise("forces", state.ctx, military_default=True, country_hint=place_cc)
+            d.notes.append("retaken by the state, no side named")
+    if d.sub_event_type == "Government regains territory" and d.actor1:
+        # a state retaking its own ground regains it; a foreign state's forces overtake it ACLED
+        if countries.foreign(d.actor1, place_cc if d.place else state.ctx.country):
+            d.sub_event_type = "Non-state actor overtakes territory"
+            d.notes.append("territory taken by a foreign state's forces")
+    if d.sub_event_type == "Arrests" and d.actor1 and d.actor1.startswith(("Military Forces", "Police Forces")):
+        # arrests are a state's own forces acting at home; a foreign army taking people is an abduction
+        if countries.foreign(d.actor1, place_cc):
+            d.sub_event_type, d.plover = "Abduction/forced disappearance", PLOVER_OF_SUB.get(
+                "Abduction/forced disappearance", d.plover)
+            d.notes.append("people taken by a foreign state's forces")
+
+
+def _own_claim(d: _Draft, state: ArticleState) -> None:
+    """A side announcing its own plans or moves is not claiming; a side telling its own gains is."""
+    if d.claim == "reported" and d.status == "happened" and d.category not in POLITICAL | {"withdraw"}:
+        speaker = claimed_by_own_side(d.trigger, d.actor1, state)
+        if speaker is not None:
+            d.claim, d.claimed_by = "claimed", speaker
+
+
+def claimed_by_own_side(tok, actor: str | None, state: ArticleState) -> str | None:
+    """'Russia's defence ministry said its forces had taken X': a side reporting its own
+    action is only a claim (an interested party). Returns the speaker, or None."""
+    side = act.state_name(actor)
+    if side is None:
+        return None
+    for a in list(tok.ancestors)[:4]:
+        if a.lower_ in SAY_VERBS:
+            speaker = _subject(a)
+            if speaker is None or speaker.i == tok.i:
+                return None
+            said_by = state.countries.named(speaker)
+            if said_by is None and any(t.lower_ in STATE_VOICES for t in speaker.subtree):
+                # "..., the defence ministry said" after "Russia said ...": the same side speaking
+                said_by = state.last_named_speaker(speaker)
+            if said_by and said_by == state.countries.code(side):
+                return act.normalise(_phrase(speaker), state.ctx, country_hint=said_by) or actor
+            return None
+    return None
+
+
+def _sides(d: _Draft, state: ArticleState) -> None:
+    """actor2 when the sentence names the other side; the crowd as actor1 of protests and riots."""
+    kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
+    if d.actor2 is None and kind in ("Battles", "Explosions/Remote violence"):
+        # the other side, when the sentence names an armed group besides the one acting
+        others = [g for g in act.find_groups(d.trigger.sent.text) if g != d.actor1]
+        if others:
+            d.actor2 = others[0]
+            d.notes.append("the other side: the group the sentence names")
+    cc = _country(d, state)
+    if d.actor2 is None and kind == "Explosions/Remote violence" and d.counts and any(
+            t.lower_ in CIVILIAN_VICTIMS for t in d.trigger.sent):
+        # ACLED codes the civilians a strike or a bomb kills or wounds as its other side
+        d.actor2 = act.normalise("civilians", state.ctx, country_hint=cc)
+    if kind in ("Protests", "Riots"):
+        # ACLED names the crowd itself: "Protesters (Chile)", "Rioters (India)" (codebook inter 5 and 6)
+        name = state.countries.name(cc) if cc else None
+        crowd = "Protesters" if kind == "Protests" else "Rioters"
+        if d.actor1 and not d.actor1.startswith(("Protesters", "Rioters", "Civilians")) and \
+                d.sub_event_type not in ("Peaceful protest", "Mob violence"):
+            d.actor2 = d.actor1  # the force that intervened or that the rioters fought
+        d.actor1 = f"{crowd} ({name})" if name else crowd
+
+
+def _dated(d: _Draft, published):
+    """(date, ACLED time precision): the clause's own date, never after publication for what
+    happened; a plan is dated by its announcement; no date at all is the publication date."""
+    when = d.when
+    if when is not None:
+        date, precision = when.date, when.precision
+        if d.status == "happened" and published and date > published:
+            date = published
+        if d.status == "planned" and published and date > published:
+            date, precision = published, 1  # dated by the announcement
+        return date, precision
+    if published is not None:
+        return published, 2 if d.status == "happened" else 1
+    return None, None
