@@ -371,3 +371,14 @@ def test_small_far_away_town_is_left_unresolved(gp):
     ms = gp.parse(text, ents_for(text, ("Kandahar", "GPE"), ("Helmand", "GPE"), ("Lashkar Gah", "GPE"),
                                  ("Pacific", "GPE"), ("Kabul", "GPE")))
     assert place_of(ms, "Pacific") is None
+
+
+def test_a_town_that_fell_is_a_place_even_tagged_as_an_organisation(gp):
+    text = "Kunduz fell to the Taliban on Sunday."
+    ms = gp.parse(text, ents_for(text, ("Kunduz", "ORG"), ("Taliban", "ORG")))
+    assert [(m.text, m.place.country_code) for m in ms] == [("Kunduz", "AF")]
+
+
+def test_a_person_who_fell_is_no_place(gp):
+    text = "Biden fell on the stairs of the aircraft on Sunday."
+    assert gp.parse(text, ents_for(text, ("Biden", "PERSON"))) == []

@@ -69,6 +69,7 @@ _WEAK_PREV = frozenset("in at from to into between and or inside entered reached
                        "capture captured seize seized overran overrun besieged besieging shelled bombed "
                        "stormed encircled recaptured retook retaken liberated raided attacked struck hit "
                        "targeted bombarded pounded evacuated".split())
+_WEAK_NEXT = frozenset("fell falls fallen".split())  # "Kunduz fell to the Taliban"
 TITLES = frozenset("president mr mrs ms dr sir lord king queen prince princess sheikh mullah imam "
                     "pope gen general col colonel capt captain sgt sergeant lt lieutenant maj major "
                     "minister governor senator rep judge bishop father brother sister saint st "
@@ -323,6 +324,8 @@ class CandidateFinder:
             elif nx in _FACILITY or (j + 1 < len(toks) and toks[j + 1].text.lower() in _FACILITY
                                      and not toks[j].cap):
                 weak = True  # "the Mariupol drama theatre", "the Kramatorsk railway station"
+            elif nx in _WEAK_NEXT:
+                weak = True
         if p1 == "of" and p2 in _OF_PREV:
             strong, hint = True, hint or _OF_PREV[p2]
         elif p1 in _STRONG_PREV:
