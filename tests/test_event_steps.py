@@ -91,3 +91,30 @@ def test_one_extractor_reads_each_article_as_if_it_were_the_first(pipeline):
     shared = EventExtractor(pipeline.gazetteer)
     events(shared, first)
     assert events(shared, second) == events(EventExtractor(pipeline.gazetteer), second)
+
+
+def _events(pipeline, text):
+    return pipeline.process(Article(text=text, id="t", published=DAY)).events
+
+
+def test_a_state_bombing_is_done_by_its_forces(pipeline):
+    [e] = _events(pipeline, "The Syrian government bombed the town of Douma on Saturday, killing 12 civilians.")
+    assert e.event_type == "Explosions/Remote violence" and e.actor1 == "Military Forces of Syria"
+
+
+def test_a_state_signing_an_agreement_is_its_government(pipeline):
+    [e] = _events(pipeline, "The Syrian government signed a ceasefire agreement with the rebels in Douma on Saturday.")
+    assert e.sub_event_type == "Agreement" and e.actor1 == "Government of Syria"
+
+
+def test_a_clash_with_one_side_named_takes_the_other_from_the_article(pipeline):
+    text = ("Islamic State fighters attacked positions near the town of Mayadin on Tuesday, residents said. "
+            "The Syrian Democratic Forces have fought the jihadists for months, and the SDF said on Monday "
+            "that it had advanced.")
+    clash = next(e for e in _events(pipeline, text) if e.actor1 == "Islamic State")
+    assert clash.sub_event_type == "Armed clash" and clash.actor2.startswith("SDF")
+
+
+def test_a_clash_in_an_article_naming_no_other_side_keeps_actor2_empty(pipeline):
+    [e] = _events(pipeline, "Islamic State fighters attacked positions near the town of Mayadin on Tuesday, residents said.")
+    assert e.sub_event_type == "Armed clash" and e.actor1 == "Islamic State" and e.actor2 is None

@@ -18,6 +18,8 @@ from .lexicon import CIVILIAN_VICTIMS, POLITICAL, SAY_VERBS, STATE_VOICES
 from .state import ArticleState
 from .syntax import _phrase, _subject
 
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
 
 def finish(d: _Draft, article: Article, state: ArticleState) -> Event:
     """The event a draft reports, with ACLED's conventions applied."""
@@ -112,12 +114,26 @@ def claimed_by_own_side(tok, actor: str | None, state: ArticleState) -> str | No
 def _sides(d: _Draft, state: ArticleState) -> None:
     """actor2 when the sentence names the other side; the crowd as actor1 of protests and riots."""
     kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
+    if kind in VIOLENT:
+        # ACLED: a state fights, shells and kills through its forces ("Military Forces of Syria");
+        # "Government of Syria" is the actor of its political acts
+        d.actor1, d.actor2 = _armed(d.actor1), _armed(d.actor2)
     if d.actor2 is None and kind in ("Battles", "Explosions/Remote violence"):
         # the other side, when the sentence names an armed group besides the one acting
         others = [g for g in act.find_groups(d.trigger.sent.text) if g != d.actor1]
         if others:
             d.actor2 = others[0]
             d.notes.append("the other side: the group the sentence names")
+    if d.sub_event_type == "Armed clash" and (d.actor1 is None) != (d.actor2 is None):
+        # a clash has two sides: the one the sentence leaves out is the group the article is most about
+        known = d.actor1 or d.actor2
+        side = next((g for g in state.ctx.groups if g != known), None)
+        if side is not None:
+            if d.actor1 is None:
+                d.actor1 = side
+            else:
+                d.actor2 = side
+            d.notes.append("the other side: the group the article names most")
     cc = _country(d, state)
     if d.actor2 is None and kind == "Explosions/Remote violence" and d.counts and any(
             t.lower_ in CIVILIAN_VICTIMS for t in d.trigger.sent):
@@ -131,6 +147,12 @@ def _sides(d: _Draft, state: ArticleState) -> None:
                 d.sub_event_type not in ("Peaceful protest", "Mob violence"):
             d.actor2 = d.actor1  # the force that intervened or that the rioters fought
         d.actor1 = f"{crowd} ({name})" if name else crowd
+
+
+def _armed(actor: str | None) -> str | None:
+    if actor and actor.startswith("Government of "):
+        return "Military Forces of " + actor[len("Government of "):]
+    return actor
 
 
 def _dated(d: _Draft, published):
