@@ -54,8 +54,7 @@ class EventExtractor:
         ctx = actor_context(doc, mentions, self.countries)
         state = ArticleState.read(doc, article.published, mentions, ctx, self.countries)
         drafts, stats = read_sentences(state)
-        drafts = gate.apply(drafts, gate.ArticleView(state.sents, state.para_starts, state.published),
-                            self.detector, self.typer)
+        drafts = gate.apply(drafts, state, self.detector, self.typer)
         drafts = _merge(drafts)
         settle(drafts, state)
         return [finish(d, article, state) for d in drafts], stats

@@ -98,9 +98,9 @@ def frame(tok, category: str, sent, sent_mentions: list[PlaceMention]) -> Frame:
 
 def vet(tok, category: str, sent, sent_mentions: list[PlaceMention], state: ArticleState) -> Frame | None:
     """The frame of a trigger that reports an event (or a political act), or None."""
-    if _negated(tok) or _negated(_clause_head(tok)):
-        return None
     f = frame(tok, category, sent, sent_mentions)
+    if _negated(tok) or _negated(f.clause):
+        return None
     for rule in RULES:
         if not rule(f, state):
             return None

@@ -17,32 +17,19 @@ pipeline keeps them apart from the event list.
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
-from typing import Sequence
-
 from ..classify.features import SentenceContext, encoder, token_tags
 from ..taxonomy import PLOVER_OF_SUB, TERRITORY_TYPES
 from .draft import _Draft
+from .state import ArticleState
 
 OVERRIDE_P = 0.6  # the typer's top label needs this much to replace the rule's type
 RULE_FLOOR_P = 0.05  # ... and the rule's type must have less than this
 MIN_HAPPENED = 0.5  # p(happened) a sentence needs to keep its drafts
 
 
-@dataclass(frozen=True)
-class ArticleView:
-    """What the gate needs to know of one article: its sentences, paragraph starts and date."""
-
-    sents: Sequence  # spaCy Spans
-    para_starts: Sequence[int]
-    published: object  # dt.date | None
-
-
-def _context(view: ArticleView, si: int) -> SentenceContext:
-    sent = view.sents[si]
-    para = bisect.bisect_right(view.para_starts, sent.start_char) - 1
-    return SentenceContext(published=view.published, index=si, paragraph=para)
+def _context(state: ArticleState, si: int) -> SentenceContext:
+    sent = state.sents[si]
+    return SentenceContext(published=state.published, index=si, paragraph=state.para_of(sent.start_char))
 
 
 def _type_p(probs: dict[str, float], sub: str) -> float:
@@ -53,7 +40,7 @@ def _type_p(probs: dict[str, float], sub: str) -> float:
     return probs.get(sub, 0.0)
 
 
-def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Draft]:
+def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_Draft]:
     """The drafts whose sentence reports an event that happened, typed and scored."""
     detections: dict[int, object] = {}
     types: dict[int, list[tuple[str, float]]] = {}
@@ -61,16 +48,16 @@ def apply(drafts: list[_Draft], view: ArticleView, detector, typer) -> list[_Dra
     # the sentences to decide, encoded in one batch (the steps then find them in the encoder's cache)
     wanted = sorted({d.sent_index for d in drafts if d.sub_event_type is not None})
     if wanted:
-        encoder().encode([view.sents[si].text for si in wanted])
+        encoder().encode([state.sents[si].text for si in wanted])
     for d in drafts:
         if d.sub_event_type is None:  # a PLOVER-only political act
             kept.append(d)
             continue
         si = d.sent_index
-        sent = view.sents[si]
+        sent = state.sents[si]
         if si not in detections:
             tags = token_tags(sent)
-            detections[si] = detector.detect(sent.text, _context(view, si), tags)
+            detections[si] = detector.detect(sent.text, _context(state, si), tags)
             types[si] = typer.type(sent.text, tags)
         det = detections[si]
         if det.happened < MIN_HAPPENED or d.status in ("planned", "threatened"):
