@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import casing
 from . import nlp as _nlp
 from .dates import implausible_published
 from .errors import InputError, could_not_process
 from .events import EventExtractor
-from .model import Article, ArticleResult
+from .model import Article, ArticleResult, Event, Span
 from .worker import Worker
 
 
@@ -28,6 +29,9 @@ DEFAULT_MAX_CHARS = 100_000
 # of 100,000 (the default --max-chars) several seconds on a busy core; the budget leaves room
 # for that on a loaded machine, and stops a pathological document well before it stalls a run.
 DEFAULT_MAX_SECONDS = 30.0
+# In all-caps copy a gazetteer name keeps its capitals when it names a country, a province or a
+# town at least this big, and is not a common word (a town called "Reading", "Split" or "Of").
+NAME_POPULATION = 50_000
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,21 @@ class Pipeline:
     def analyse(self, article: Article) -> ArticleResult:
         """Parse and annotate one article, its text cut at ``Options.max_chars``."""
         text = cut_text(article.text, self.options.max_chars)
-        result = self.annotate(self.nlp(text), article)
+        if casing.is_shouting(text):  # all-caps wire copy: parse it in ordinary case
+            doc = self.nlp(casing.restore_case(text, self._is_name))
+            result = with_text(self.annotate(doc, article), text)
+        else:
+            result = self.annotate(self.nlp(text), article)
         return replace(result, truncated=True) if len(text) < len(article.text) else result
+
+    def _is_name(self, phrase: str) -> bool:
+        """A phrase the gazetteer knows as the main name of a country, a province or a sizeable town."""
+        words = phrase.split()
+        if len(phrase) < 4 or words[0] in _COMMON or words[-1] in _COMMON:
+            return False
+        return any(kind == 0 and (p.is_country or p.feature_code in ("ADM1", "CONT", "RGN")
+                                  or p.population >= NAME_POPULATION)
+                   for p, kind in self.gazetteer.lookup(phrase)[:5])
 
     def geoparse_many(self, articles: Iterable[Article], *, ner: bool = True
                       ) -> Iterator[tuple[Article, list]]:
@@ -128,6 +145,23 @@ class Pipeline:
         return ArticleResult(article=article, events=tuple(e for e in events if e.sub_event_type),
                              places=tuple(mentions), statistics=tuple(statistics),
                              political=tuple(e for e in events if not e.sub_event_type))
+
+
+def with_text(result: ArticleResult, text: str) -> ArticleResult:
+    """``result`` with every span's text read from ``text`` (the offsets are unchanged)."""
+    def span(s: Span) -> Span:
+        return replace(s, text=text[s.start: s.end])
+
+    def event(e: Event) -> Event:
+        return replace(e, evidence=tuple(span(s) for s in e.evidence))
+
+    return replace(
+        result,
+        events=tuple(event(e) for e in result.events),
+        political=tuple(event(e) for e in result.political),
+        places=tuple(replace(m, text=text[m.start: m.end]) for m in result.places),
+        statistics=tuple(replace(s, evidence=tuple(span(x) for x in s.evidence)) for s in result.statistics),
+    )
 
 
 def cut_text(text: str, limit: int) -> str:
@@ -161,3 +195,16 @@ def _default(options: Options | None) -> Pipeline:
 
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _common_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from .events import lexicon
+    from .taxonomy import TRIGGER_INDEX
+    words = (set(STOP_WORDS) | set(TRIGGER_INDEX) | lexicon.PERSON_NOUNS | lexicon.CROWD_WORDS
+             | lexicon.DIRECTION_WORDS | {"eastern", "western", "northern", "southern", "central"})
+    return frozenset(w.lower() for w in words)
+
+
+_COMMON = _common_words()

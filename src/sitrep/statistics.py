@@ -41,11 +41,24 @@ def _number_tokens(sent):
         yield (start if tok.i - start.i < MAX_FIGURE_WORDS else tok.doc[tok.i - MAX_FIGURE_WORDS + 1]), tok
 
 
-def _separate_places(mentions) -> int:
-    """Places of a sentence that do not contain one another: "Gardez, Paktia" is one place
-    (a town and its province), "Gardez and Khost" are two."""
-    places = [m.place for m in mentions if m.place is not None and not m.place.is_country]
-    names = {p.name.lower() for p in places}
+def _separate_places(sent, mentions) -> int:
+    """The most places of one list in a sentence that do not contain one another: "in Gardez
+    and Khost" are two, "Gardez, Paktia" is one (a town and its province). Places outside a
+    common list ("LIMA -- ... kidnapped in a village near Ayacucho": a dateline and the
+    scene) do not make a count an aggregate."""
+    lists: dict[int, list] = {}
+    for m in mentions:
+        if m.place is None or m.place.is_country:
+            continue
+        span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+        tok = span.root if span is not None else None
+        while tok is not None and tok.dep_ in ("conj", "appos", "compound") and tok.head.i != tok.i:
+            tok = tok.head
+        lists.setdefault(tok.i if tok is not None else -m.start, []).append(m.place)
+    return max((_distinct(places) for places in lists.values()), default=0)
+
+
+def _distinct(places: list) -> int:
     out = set()
     for p in places:
         if p.feature_code in ("ADM1", "ADM2") and any(
@@ -53,7 +66,7 @@ def _separate_places(mentions) -> int:
                 for q in places):
             continue  # the province or district of another place named beside it
         out.add(p.geonameid or p.name.lower())
-    return len(out) if names else 0
+    return len(out)
 
 
 def _definite(noun) -> bool:
@@ -113,7 +126,7 @@ def extract_statistics(sent, published, kind_of, mentions: list[PlaceMention]) -
     periods: dict[int, str | None] = {}  # by verb: many figures of one sentence share their verb
     attributed = _attribution(sent)
     places = tuple(dict.fromkeys(m.text for m in mentions if m.place is not None and not m.place.is_country))
-    separate = _separate_places(mentions)
+    separate = _separate_places(sent, mentions)
     for first, tok in _number_tokens(sent):
         prefix = tok.doc[max(sent.start, first.i - 4): first.i].text + " "
         amt = amount(tok.doc[first.i: tok.i + 1].text, prefix)

@@ -79,7 +79,7 @@ from typing import TextIO
 from ..errors import UsageError
 from ..model import Article, Event
 from ..gazetteer import km
-from . import main_event, majority, predict, rate, with_baselines, write_scores, write_table
+from . import main_event, predict, rate, with_baselines, write_scores, write_table
 from .seed import fold
 
 HEADER = re.compile(r"^(DEV-MUC3-\d{4})\b.*$", re.M)

@@ -424,7 +424,7 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None, texts: Path
     seconds = time.perf_counter() - t0
     from ..store import MIN_CONFIDENCE
 
-    out.write(f"== every event the pipeline emits (any confidence)\n")
+    out.write("== every event the pipeline emits (any confidence)\n")
     every = score(articles, results, out, verbose=False)
     out.write(f"\n== events at confidence >= {MIN_CONFIDENCE}, the default of `sitrep events`, summary, report "
               f"and control (the scores checked against the floors)\n")

@@ -174,11 +174,18 @@ def _in_relative_clause(t, tok) -> bool:
     return False
 
 
+def _at_the_same_time(t) -> bool:
+    """'four died on Monday when a bomb hit their car': a when-clause shares its main clause's day."""
+    return t.dep_ == "advcl" and any(c.dep_ == "advmod" and c.lower_ in ("when", "as", "while") and c.i < t.i
+                                     for c in t.children)
+
+
 def _date_for(tok, sent, published):
     best, best_dist = None, None
     chain = [tok]
     t = tok
-    while t.head.i != t.i and (t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") or _participial(t)) and not (
+    while t.head.i != t.i and (t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") or _participial(t)
+                               or _at_the_same_time(t)) and not (
             t.dep_ == "conj" and not (t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))):
         t = t.head  # "In 2003 militias attacked X and burned Y": coordinated verbs share the date
         chain.append(t)

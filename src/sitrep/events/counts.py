@@ -12,6 +12,7 @@ from .lexicon import (
     PERSON_NOUNS,
     TROOP_WORDS,
     VAGUE_DETERMINERS,
+    VICTIM_VERBS,
     WEAPON_NOUNS,
 )
 from .syntax import _crowd_head, _prep_object
@@ -88,6 +89,8 @@ def _victim_classes(sent) -> set[str]:
         if kind not in HARM_KINDS:
             continue
         nouns = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]
+        if tok.lower_ in VICTIM_VERBS:
+            nouns += [c for c in tok.children if c.dep_ == "nsubj"]  # "four officers died"
         if tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
             nouns.append(tok.head)  # "two wounded soldiers", "civilians killed in ..."
         more = []

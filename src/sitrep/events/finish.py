@@ -14,11 +14,19 @@ from .. import actors as act
 from ..model import Article, Event, Span
 from ..taxonomy import ACLED_SUB_TYPES, PLOVER_OF_SUB
 from .draft import _Draft
-from .lexicon import CIVILIAN_VICTIMS, POLITICAL, SAY_VERBS, STATE_VOICES
+from .lexicon import CIVILIAN_VICTIMS, POLITICAL, SAY_VERBS, STATE_VOICES, VICTIM_VERBS
 from .state import ArticleState
 from .syntax import _phrase, _subject
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# the phrases that name the acting side of a violent event told from its victims' side
+AGENT_PREPS = {"by", "with"}
+AGENT_HEADS = {
+    "by": {"attack", "attacks", "assault", "ambush", "raid", "raids", "offensive", "planted", "fired",
+           "launched", "strike", "strikes", "bombing", "shelling"},
+    "with": {"clash", "clashes", "fighting", "battle", "battles", "gunfight", "firefight", "skirmish",
+             "skirmishes", "exchange"},
+}
 
 
 def finish(d: _Draft, article: Article, state: ArticleState) -> Event:
@@ -114,6 +122,10 @@ def claimed_by_own_side(tok, actor: str | None, state: ArticleState) -> str | No
 def _sides(d: _Draft, state: ArticleState) -> None:
     """actor2 when the sentence names the other side; the crowd as actor1 of protests and riots."""
     kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
+    if kind in VIOLENT and d.actor1 is None:
+        _side_in_phrase(d, state)
+    if kind in VIOLENT and d.actor2 is None:
+        _victims_as_subject(d, state)
     if kind in VIOLENT:
         # ACLED: a state fights, shells and kills through its forces ("Military Forces of Syria");
         # "Government of Syria" is the actor of its political acts
@@ -147,6 +159,41 @@ def _sides(d: _Draft, state: ArticleState) -> None:
                 d.sub_event_type not in ("Peaceful protest", "Mob violence"):
             d.actor2 = d.actor1  # the force that intervened or that the rioters fought
         d.actor1 = f"{crowd} ({name})" if name else crowd
+
+
+def _side_in_phrase(d: _Draft, state: ArticleState) -> None:
+    """actor1 of a violent event told in the passive from the victims' side, named only in a
+    phrase on the event: "two soldiers were killed during clashes with Taliban fighters",
+    "... following an attack by militants", "a mine planted by the group"."""
+    for tok in d.trigger.sent:
+        if tok.lower_ not in AGENT_PREPS or tok.head.lower_ not in AGENT_HEADS.get(tok.lower_, ()):
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            continue
+        side = act.normalise(_phrase(obj), state.ctx, country_hint=_country(d, state))
+        if side and side != d.actor2 and not side.startswith("Civilians"):
+            d.actor1 = side
+            d.notes.append(f"actor1: the side named in '{tok.head.text} {tok.text} ...'")
+            return
+
+
+def _victims_as_subject(d: _Draft, state: ArticleState) -> None:
+    """actor2 of an event told by who suffered it: "four officers died in an attack"."""
+    verb, steps = d.trigger, 0
+    # "died in an attack", "died when a bomb hit their car"
+    while verb.lower_ not in VICTIM_VERBS and verb.dep_ in ("pobj", "prep", "nsubj", "advcl") and \
+            verb.head.i != verb.i and steps < 4:
+        verb, steps = verb.head, steps + 1
+    if verb.i == d.trigger.i or verb.lower_ not in VICTIM_VERBS:
+        return
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return
+    side = act.normalise(_phrase(subj), state.ctx, military_default=True, country_hint=_country(d, state))
+    if side and side != d.actor1:
+        d.actor2 = side
+        d.notes.append(f"actor2: who {verb.text}")
 
 
 def _armed(actor: str | None) -> str | None:

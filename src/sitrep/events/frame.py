@@ -40,6 +40,7 @@ from .lexicon import (
     MONITOR_VERBS,
     RELEASED_THINGS,
     TROOP_WORDS,
+    VICTIM_VERBS,
 )
 from .state import ArticleState
 from .syntax import (
@@ -92,8 +93,10 @@ Rule = Callable[[Frame, ArticleState], bool]  # False rejects the trigger
 def frame(tok, category: str, sent, sent_mentions: list[PlaceMention]) -> Frame:
     clause = _clause_head(tok)
     is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or _verbal(tok)
-    return Frame(tok, category, sent, sent_mentions, is_verb, clause,
-                 subj=_subject(tok) or _subject(clause), obj=_object(tok))
+    subj = _subject(tok)
+    if subj is None and not (clause.lower_ in VICTIM_VERBS and clause.i != tok.i):
+        subj = _subject(clause)  # "four officers died in an attack": who died did not attack
+    return Frame(tok, category, sent, sent_mentions, is_verb, clause, subj=subj, obj=_object(tok))
 
 
 def vet(tok, category: str, sent, sent_mentions: list[PlaceMention], state: ArticleState) -> Frame | None:

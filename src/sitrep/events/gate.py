@@ -32,11 +32,19 @@ def _context(state: ArticleState, si: int) -> SentenceContext:
     return SentenceContext(published=state.published, index=si, paragraph=state.para_of(sent.start_char))
 
 
+# Sub-types the words alone cannot tell apart, so the model is asked about them together:
+# - which territory type it is follows from who took the place from whom;
+# - an armed clash and an attack differ in the victims (armed forces fight back, civilians
+#   do not): "an attack by militants killed four soldiers" is ACLED's armed clash.
+# The rules read both from the actors and the victims, not from the words.
+POOLED_TYPES = (TERRITORY_TYPES, frozenset({"Armed clash", "Attack"}))
+
+
 def _type_p(probs: dict[str, float], sub: str) -> float:
-    """p of a sub-type; of the three territory types together for one of them, since which of them it is
-    follows from who took the place from whom, which the rules read from the actors, not from the words."""
-    if sub in TERRITORY_TYPES:
-        return sum(probs.get(t, 0.0) for t in TERRITORY_TYPES)
+    """p of a sub-type, or of its pool of sub-types the words cannot tell apart."""
+    for pool in POOLED_TYPES:
+        if sub in pool:
+            return sum(probs.get(t, 0.0) for t in pool)
     return probs.get(sub, 0.0)
 
 

@@ -101,6 +101,12 @@ def _remote_kind(text: str) -> str | None:
     return None
 
 
+def _says(low: str, *words: str) -> bool:
+    """A word (or the start of one: "shell" for "shelled", "shelling") in lower-case text;
+    "ied" alone is a whole word, never the end of "died"."""
+    return any(re.search(r"\b" + re.escape(w) + (r"\b" if w in ("ied", "ieds") else ""), low) for w in words)
+
+
 def _sub_type(d: _Draft, tok, sent) -> str | None:
     c = d.category
     low = sent.text.lower()
@@ -140,13 +146,13 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
             pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
         elif victims.startswith("Civilians") or hit & {"civilians"} or ("civilian" in low and not hit):
             return "Attack"
-        if any(w in low for w in ("suicide bomb", "suicide attack")):
+        if _says(low, "suicide bomb", "suicide attack"):
             return "Suicide bomb"
-        if any(w in low for w in ("airstrike", "air strike", "drone", "warplane", "jets")):
+        if _says(low, "airstrike", "air strike", "drone", "warplane", "jets"):
             return "Air/drone strike"
-        if any(w in low for w in ("shell", "artillery", "missile", "rocket", "mortar")):
+        if _says(low, "shell", "artillery", "missile", "rocket", "mortar"):
             return "Shelling/artillery/missile attack"
-        if any(w in low for w in ("roadside bomb", "ied", "landmine", "explosive device", "car bomb")):
+        if _says(low, "roadside bomb", "ied", "ieds", "landmine", "explosive device", "car bomb"):
             return "Remote explosive/landmine/IED"
         if victims.startswith(("Military", "Police")) or d.actor2 or hit & {"forces"}:
             return "Armed clash"
@@ -169,7 +175,7 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
     if c == "protest":
         return _protest_kind([sent])
     if c == "riot":
-        return "Mob violence" if "mob" in low or "lynch" in low else "Violent demonstration"
+        return "Mob violence" if re.search(r"\bmobs?\b|\blynch", low) else "Violent demonstration"
     if c == "agreement":
         return "Agreement" if d.status == "happened" and any(
             w in low for w in ("signed", "agreed", "reached", "struck", "brokered", "concluded")) else None

@@ -103,6 +103,9 @@ DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "
                    "km", "miles", "mile", "kilometre", "kilometer"}
 
 
+# verbs whose subject suffered the event: "four officers died in an attack"
+VICTIM_VERBS = frozenset("""die dies died dying perish perished drown drowned succumb succumbed
+    suffer suffered""".split())
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "remain", "remained", "remains", "lie", "lies", "lay"}
 
 

@@ -36,7 +36,13 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             twin.sub_event_type, twin.plover, twin.actor2 = d.sub_event_type, d.plover, d.actor2 or twin.actor2
         if _one_violent(twin, d):
             rank = VIOLENT_PRIORITY.index
-            if rank(d.sub_event_type) < rank(twin.sub_event_type):
+            # "rebels clashed with troops, killing six": the killing is the clash's, not an attack
+            told_as_clash = {twin.sub_event_type, d.sub_event_type} == {"Attack", "Armed clash"} and any(
+                x.category == "clash" and x.sub_event_type == "Armed clash" for x in (twin, d)) and not any(
+                x.sub_event_type == "Attack" and (x.actor2 or "").startswith("Civilians") for x in (twin, d))
+            if told_as_clash and twin.sub_event_type == "Attack":
+                twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+            elif rank(d.sub_event_type) < rank(twin.sub_event_type) and not told_as_clash:
                 twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
                 twin.actor1 = d.actor1 or twin.actor1
             twin.actor2 = twin.actor2 or d.actor2

@@ -70,9 +70,10 @@ def _negated(tok) -> bool:
 
 
 def _subject(tok):
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+    if subjects:
+        # the nearest: "LIMA, 8 MAR -- GUNMEN ATTACKED" parses the dateline as a second subject
+        return min(subjects, key=lambda c: abs(c.i - tok.i))
     if tok.dep_ in ("xcomp", "advcl", "conj", "ccomp") and tok.head.i != tok.i:
         if tok.dep_ == "conj" or tok.dep_ == "xcomp":
             return _subject(tok.head)

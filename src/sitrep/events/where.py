@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..taxonomy import PLACE_NOUNS
 from .lexicon import BE_FORMS, DESTINATION_PREPS, DIRECTION_WORDS, LOCATIVE, SAY_VERBS, TERRITORIAL
 from .syntax import _clause_tokens, _prep_object
@@ -88,11 +90,31 @@ def _modifier(m, doc) -> bool:
 ADMIN_NOUNS = frozenset("region province oblast district governorate state county municipality".split())
 
 
+# what follows the place of a wire dateline up to its dash: "LIMA, 8 MAR 23 --",
+# "KABUL, March 3 (Reuters) -", "GAZA CITY (AP) —"
+_DATELINE_TAIL = re.compile(
+    r"(?:\s*,\s*[^\W\d_]{3,9}\.?\s+\d{1,2}(?:\s*,\s*\d{4})?|\s*,\s*\d{1,2}\s+[^\W\d_]{3,9}\.?(?:\s+\d{2,4})?"
+    r"|\s*,\s*[^\W\d_]{3,12}\.?)?(?:\s*\([^()\n]{1,30}\))?\s*(?:--|—|–|-)\s")
+
+
+def _is_dateline(m, doc) -> bool:
+    """The place a wire report was filed from, at the head of a line before the dash:
+    where the reporter was, not where the event happened."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return not text[line_start: m.start].strip() and bool(_DATELINE_TAIL.match(text, m.end))
+
+
 def _pick_place(tok, obj, sent, mentions, category):
     if not mentions:
         return None, False
     doc = sent.doc
     mentions = [m for m in mentions if not (m.place.is_country is False and _ref_point(m, doc))]
+    filed = [m for m in mentions if _is_dateline(m, doc)]
+    if filed:
+        # the dateline only when the sentence names no other place
+        best, direct = _pick_place(tok, obj, sent, [m for m in mentions if m not in filed], category)
+        return (best, direct) if best is not None else (filed[0], False)
     if category == "withdraw":
         # "pulled back across the river": where they went is not what they left
         dest = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in DESTINATION_PREPS for t in c.subtree]

@@ -1,0 +1,118 @@
+"""Who fought whom when the sentence tells it from the victims' side, and where when a
+wire dateline names the newsroom's city. One short made-up report each, run through the
+real pipeline (spaCy + gazetteer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep.model import Article
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = dt.date(2023, 3, 9)  # a Thursday
+
+
+@pytest.fixture(scope="module")
+def run(pipeline):
+    def go(text: str) -> list:
+        result = pipeline.process(Article(text=text, published=PUBLISHED))
+        return [e for e in result.events if e.sub_event_type]
+    return go
+
+
+def one(events):
+    assert len(events) == 1, [(e.sub_event_type, e.actor1, e.actor2) for e in events]
+    return events[0]
+
+
+# ---- the acting side named in a phrase on the event ----------------------------------------
+
+def test_clashes_with_a_named_group_make_it_the_acting_side(run):
+    e = one(run("Two soldiers were killed on Tuesday during clashes with Taliban fighters "
+                "in Helmand province, officials said."))
+    assert (e.sub_event_type, e.actor1, e.actor2) == ("Armed clash", "Taliban", "Military Forces of Afghanistan")
+
+
+def test_clashes_with_no_side_named_leave_the_acting_side_open(run):
+    e = one(run("Two soldiers were killed on Tuesday during clashes in Helmand province, officials said."))
+    assert e.actor1 is None and e.actor2 == "Military Forces of Afghanistan"
+
+
+# ---- who died is the other side, never the actor --------------------------------------------
+
+def test_who_died_in_an_attack_is_its_target_not_its_actor(run):
+    e = one(run("Four police officers died on Monday in an attack on a checkpoint near Mandera."))
+    assert e.actor1 is None and e.actor2 == "Police Forces of Kenya"
+    assert e.sub_event_type == "Armed clash"  # armed men against the police
+    assert e.fatalities == 4
+
+
+def test_who_attacked_stays_the_actor_when_named(run):
+    e = one(run("Gunmen killed four police officers at a checkpoint near Mandera on Monday."))
+    assert (e.actor1, e.actor2) == ("Unidentified Armed Group (Kenya)", "Police Forces of Kenya")
+
+
+def test_died_is_no_improvised_explosive_device(run):
+    e = one(run("Four police officers died on Monday in an attack on a checkpoint near Mandera."))
+    assert e.sub_event_type != "Remote explosive/landmine/IED"
+
+
+def test_a_roadside_bomb_is_an_improvised_explosive_device(run):
+    e = one(run("Four police officers died on Monday when a roadside bomb hit their vehicle near Mandera."))
+    assert e.sub_event_type == "Remote explosive/landmine/IED"
+    assert e.actor2 == "Police Forces of Kenya"
+    assert e.date == "2023-03-06"  # the when-clause happened on the main clause's Monday
+
+
+def test_an_after_clause_keeps_its_own_date(run):
+    e = one(run("Two wounded officers died in hospital on Wednesday, after a roadside bomb hit their "
+                "vehicle near Mandera on Monday."))
+    assert e.date == "2023-03-06"
+
+
+# ---- one clash told twice in a sentence ---------------------------------------------------
+
+def test_killing_told_after_a_clash_is_the_clash(run):
+    e = one(run("Rebels clashed with government troops near Bossangoa on Tuesday, killing six of them."))
+    assert e.sub_event_type == "Armed clash" and e.fatalities == 6
+
+
+def test_civilians_killed_before_a_clash_are_an_attack(run):
+    events = run("Rebels killed six villagers near Bossangoa on Tuesday before clashing with the army.")
+    assert "Attack" in {e.sub_event_type for e in events}
+
+
+# ---- a dateline is where the reporter was ---------------------------------------------------
+
+def test_the_scene_wins_over_the_dateline(run):
+    e = one(run("MOGADISHU, 8 MAR 23 -- Eleven people were killed in a bomb blast in Baidoa on Monday."))
+    assert e.place.name == "Baidoa"
+
+
+def test_a_dateline_city_with_no_scene_named_is_the_place_at_best(run):
+    e = one(run("Mogadishu, March 8 (Reuters) - A bomb exploded at a crowded market on Monday, "
+                "killing eleven people, police said."))
+    assert e.place.name == "Mogadishu" and e.precision == 2
+
+
+def test_a_place_at_a_line_start_without_a_dash_is_no_dateline(run):
+    e = one(run("Mogadishu was shaken on Monday when a bomb exploded at a crowded market, killing eleven people."))
+    assert e.place.name == "Mogadishu" and e.precision == 1
+
+
+# ---- counts over a list of places are aggregates; a dateline and a scene are not a list -------
+
+def test_killed_across_two_listed_towns_is_a_statistic(pipeline):
+    out = pipeline.process(Article(text="Eleven people were killed in Kabul and Kandahar on Monday, the ministry said.",
+                                   published=PUBLISHED))
+    assert not [e for e in out.events if e.sub_event_type]
+    assert [(s.what, s.value) for s in out.statistics] == [("people killed", 11)]
+
+
+def test_killed_at_the_scene_under_a_dateline_is_an_event(run):
+    e = one(run("KABUL, March 8 (Reuters) - Eleven people were killed in a bomb blast in Kandahar on Monday."))
+    assert e.place.name == "Kandahar" and e.fatalities == 11
