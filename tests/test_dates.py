@@ -162,3 +162,19 @@ def test_parse_iso_message_says_what_to_type():
     assert parse_iso("2021-08-13T10:00:00Z") == dt.date(2021, 8, 13)
     with pytest.raises(ValueError, match=r"'2021-13-45' is not a date: use YYYY-MM-DD"):
         parse_iso("2021-13-45")
+
+
+@pytest.mark.parametrize("expr", ["earlier this week", "earlier in the week"])
+def test_earlier_this_week_is_the_middle_of_the_days_before_publication(expr):
+    when = resolve(expr, FRIDAY)  # Monday 15 to Thursday 18 May
+    assert (when.date, when.precision, when.tense) == (dt.date(2023, 5, 16), 2, "past")
+    assert (when.start, when.end) == (dt.date(2023, 5, 15), dt.date(2023, 5, 18))
+
+
+def test_this_week_alone_stays_at_publication():
+    when = resolve("this week", FRIDAY)
+    assert (when.date, when.precision) == (FRIDAY, 2)
+
+
+def test_later_in_the_month_is_ahead():
+    assert resolve("later in the month", FRIDAY).tense == "future"

@@ -382,3 +382,16 @@ def test_a_town_that_fell_is_a_place_even_tagged_as_an_organisation(gp):
 def test_a_person_who_fell_is_no_place(gp):
     text = "Biden fell on the stairs of the aircraft on Sunday."
     assert gp.parse(text, ents_for(text, ("Biden", "PERSON"))) == []
+
+
+def test_an_arabic_article_word_ends_a_name_the_tagger_cut_short(gp):
+    text = "The fighters abandoned Deir ez-Zor on Monday and moved towards Jisr ash-Shughur."
+    ms = by_text(gp.parse(text, ents_for(text, ("Deir", "LOC"), ("Jisr", "GPE"))))
+    assert ms["Deir ez-Zor"].place.country_code == "SY"
+    check_offsets(text, ms.values())
+
+
+def test_a_lowercase_word_after_a_name_is_not_part_of_it(gp):
+    text = "The fighters abandoned Raqqa on Monday."
+    ms = by_text(gp.parse(text, ents_for(text, ("Raqqa", "GPE"))))
+    assert list(ms) == ["Raqqa"]

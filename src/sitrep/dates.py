@@ -119,7 +119,8 @@ def _resolve(expr: str, published: dt.date | None) -> When | None:
             except ValueError:
                 return None
         return None
-    text = expr.lower()
+    # "earlier in the week" is "earlier this week"; "later in the month" "later this month"
+    text = re.sub(r"\b(earlier|later) in the (week|month|year)\b", r"\1 this \2", expr.lower())
     pub = published
 
     m = _ISO.search(text)
@@ -194,6 +195,12 @@ def _resolve(expr: str, published: dt.date | None) -> When | None:
         if re.search(r"\b(?:last|previous) week\b", text, re.I):  # the week before this one
             return When(pub - dt.timedelta(days=7), 2, "past", start=pub - dt.timedelta(days=13),
                         end=pub - dt.timedelta(days=1))
+        if re.search(r"\bearlier this week\b", text):
+            # the days of this week before publication: the best estimate is their middle
+            monday = pub - dt.timedelta(days=pub.weekday())
+            first, last = (monday, pub - dt.timedelta(days=1)) if pub.weekday() >= 2 else (
+                pub - dt.timedelta(days=3), pub - dt.timedelta(days=1))
+            return When(first + (last - first) // 2, 2, "past", start=first, end=last)
         return When(pub, 2, "past", start=pub - dt.timedelta(days=7), end=pub)
     if _MONTHISH.search(text):
         return When(pub, 3, "past", start=pub - dt.timedelta(days=31), end=pub)
@@ -239,6 +246,15 @@ def within_period(day: dt.date, date: dt.date, precision: int | None, slack: int
     first = date.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return first - dt.timedelta(days=slack) <= day <= last + dt.timedelta(days=slack)
+
+
+def period_end(date: dt.date, precision: int | None) -> dt.date:
+    """The last day that ``date`` of this precision can stand for (its week's, its month's)."""
+    if precision == 2:
+        return date + dt.timedelta(days=WEEK_DAYS)
+    if precision == 3:
+        return (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return date
 
 
 def days_between(start: str, end: str) -> int:

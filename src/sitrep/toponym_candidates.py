@@ -224,6 +224,14 @@ class CandidateFinder:
                 k = bisect.bisect_right(starts, t.start) - 1
                 if k >= 0 and spans[k][0] <= t.start < spans[k][1]:
                     t.label, t.ent = spans[k][2], k
+            for k in range(1, len(toks) - 1):
+                prev, t, nxt = toks[k - 1], toks[k], toks[k + 1]
+                # "Deir ez-Zor" with only "Deir" tagged: an Arabic article and the word it joins
+                # end the name they follow
+                if t.ent < 0 <= prev.ent and t.start - prev.end == 1 and text[prev.end] == " " and \
+                        _ARTICLE_PREFIX.match(text[t.start: nxt.end]) and nxt.start == t.end + 1 and nxt.cap and nxt.ent < 0:
+                    t.label, t.ent = prev.label, prev.ent
+                    nxt.label, nxt.ent = prev.label, prev.ent
         return toks
 
     def _clean_ents(self, text: str, ents) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:

@@ -65,7 +65,9 @@ def _implicit_counts(sent):
         kind = KIND_OF_WORD.get(tok.lower_)
         if kind is None or tok.pos_ not in ("VERB", "AUX", "ADJ") and not tok.tag_.startswith("VB"):
             continue
-        for noun in [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")]:
+        victims = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")
+                   or (c.dep_ == "nsubj" and tok.lower_ in VICTIM_VERBS)]
+        for noun in victims:
             for n in [noun] + [c for c in noun.children if c.dep_ == "conj"]:
                 if any(c.like_num or c.lower_ in ("dozens", "hundreds", "thousands", "scores")
                        for c in n.children) or n.like_num:
@@ -75,8 +77,11 @@ def _implicit_counts(sent):
                 if vague and n.tag_ in ("NNS", "NNPS"):
                     yield n, vague
                 elif n.tag_ in ("NN", "NNP") and (n.lower_ in PERSON_NOUNS or n.ent_type_ == "PERSON") and \
-                        dets & {"a", "an", "one", "the", "another", "his", "her", "their", "its"}:
+                        (dets & {"a", "an", "one", "the", "another", "his", "her", "their", "its"}
+                         or any(c.dep_ == "poss" for c in n.children)):  # "the group's leader"
                     yield n, 1
+                elif n.tag_ == "NNP" and n.ent_type_ == "PERSON" and not dets:
+                    yield n, 1  # "Anna Smith was killed": one person, named
 
 
 def _victim_classes(sent) -> set[str]:

@@ -37,7 +37,7 @@ from .merging import _merge
 from .state import ArticleState, actor_context
 from .triggers import is_content, triggers
 from .updates import apply_updates, responsibility_claims
-from .where import _nearest_place, _not_where
+from .where import _nearest_place, _not_where, can_be_scene
 
 class EventExtractor:
     """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
@@ -92,7 +92,7 @@ def read_sentences(state: ArticleState) -> tuple[list[_Draft], list]:
                 drafts.append(replace(d, place=m, evidence=list(d.evidence), notes=list(d.notes),
                                       counts=dict(d.counts), more_places=[]))
             d.more_places = []
-        cities = [m for m in sent_mentions if m.place and not m.place.is_country and not _not_where(m, state.doc)]
+        cities = [m for m in sent_mentions if can_be_scene(m) and not m.place.is_country and not _not_where(m, state.doc)]
         if cities:
             # "Lysychansk, the last big city in Luhansk region": a later "the city" is the town,
             # a later "the region" the region

@@ -24,8 +24,10 @@ from .lexicon import (
     CLAIM_VERBS,
     CONFIRM_VERBS,
     DENY_VERBS,
+    DIRECTIVE_VERBS,
     DONE_WHEN_ANNOUNCED,
     FUTURE,
+    HISTORY_ADVERBS,
     PLAN_VERBS,
     POLITICAL,
     PROXY_WORDS,
@@ -65,7 +67,7 @@ def status(d: _Draft, f: Frame, state: ArticleState) -> bool:
     done_noun = not f.is_verb and f.category in DONE_WHEN_ANNOUNCED and any(
         c.dep_ == "poss" or c.lower_ == "the" for c in tok.children) and bool(set(ancestors[:2]) & REPORT_VERBS)
     if aux_words & FUTURE or (not f.is_verb and set(ancestors[:2]) & PLAN_VERBS and not done_noun) or \
-            (tok.dep_ == "xcomp" and tok.head.lower_ in PLAN_VERBS) or \
+            (tok.dep_ == "xcomp" and tok.head.lower_ in PLAN_VERBS | DIRECTIVE_VERBS) or \
             ("to" in aux_words and tok.head.lower_ in PLAN_VERBS):
         d.status = "planned"
     if set(ancestors[:3]) & THREAT_VERBS or (tok.head.lower_ in THREAT_VERBS):
@@ -179,6 +181,11 @@ def when(d: _Draft, f: Frame, state: ArticleState) -> bool:
             (d.when is None and _background(f.tok, f.clause)) or _since_clause(f.tok, f.clause)):
         return False
     if _conditional(f.tok, f.sent):
+        return False
+    if d.when is None and any(c.dep_ == "advmod" and c.lower_ in HISTORY_ADVERBS and c.i < a.i + 3
+                              for a in [f.tok, *f.tok.ancestors] for c in a.children):
+        # "they were once arrested for staging a sit-in", "had previously claimed he was killed
+        # in an airstrike": a past long gone, undated
         return False
     if d.when is not None and d.when.tense == "future" and d.status == "happened":
         d.status = "planned"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from .. import actors as act
+from ..dates import period_end
 from ..model import Article, Event, Span
 from ..taxonomy import ACLED_SUB_TYPES, PLOVER_OF_SUB
 from .draft import _Draft
@@ -18,6 +19,11 @@ from .lexicon import CIVILIAN_VICTIMS, POLITICAL, SAY_VERBS, STATE_VOICES, VICTI
 from .state import ArticleState
 from .syntax import _phrase, _subject
 
+# An event told more than this many days after it happened is retold history, not news of it
+# (the news gold's line between current and background events): it is kept, below the
+# default confidence threshold, for whoever wants the background too.
+RETOLD_DAYS = 30
+RETOLD_CONFIDENCE = 0.4
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 # the phrases that name the acting side of a violent event told from its victims' side
 AGENT_PREPS = {"by", "with"}
@@ -35,6 +41,10 @@ def finish(d: _Draft, article: Article, state: ArticleState) -> Event:
     _own_claim(d, state)
     _sides(d, state)
     date, precision = _dated(d, article.published)
+    if date is not None and article.published is not None and d.status == "happened" and \
+            (article.published - period_end(date, precision)).days > RETOLD_DAYS:
+        d.confidence = min(d.confidence, RETOLD_CONFIDENCE)
+        d.notes.append(f"retold: it happened more than {RETOLD_DAYS} days before publication")
     place = d.place.place if d.place else None
     geo_precision = None
     if place is not None:
@@ -126,6 +136,9 @@ def _sides(d: _Draft, state: ArticleState) -> None:
         _side_in_phrase(d, state)
     if kind in VIOLENT and d.actor2 is None:
         _victims_as_subject(d, state)
+    if kind in VIOLENT and (d.actor1 or "").startswith("Civilians"):
+        d.notes.append(f"actor1 {d.actor1} dropped: civilians are the targets of violence, not its actors")
+        d.actor1 = None
     if kind in VIOLENT:
         # ACLED: a state fights, shells and kills through its forces ("Military Forces of Syria");
         # "Government of Syria" is the actor of its political acts
@@ -151,6 +164,8 @@ def _sides(d: _Draft, state: ArticleState) -> None:
             t.lower_ in CIVILIAN_VICTIMS for t in d.trigger.sent):
         # ACLED codes the civilians a strike or a bomb kills or wounds as its other side
         d.actor2 = act.normalise("civilians", state.ctx, country_hint=cc)
+    if d.actor2 is not None and d.actor2 == d.actor1:
+        d.actor2 = None  # one side named twice is no second side
     if kind in ("Protests", "Riots"):
         # ACLED names the crowd itself: "Protesters (Chile)", "Rioters (India)" (codebook inter 5 and 6)
         name = state.countries.name(cc) if cc else None

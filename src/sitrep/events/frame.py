@@ -36,6 +36,7 @@ from .lexicon import (
     FLAG_WORDS,
     HAPPEN_VERBS,
     HEDGE,
+    LEGAL_WORDS,
     LIGHT_VERBS,
     MONITOR_VERBS,
     RELEASED_THINGS,
@@ -336,6 +337,18 @@ def strike_kind(f: Frame, state: ArticleState) -> bool:
     return True
 
 
+def not_a_charge(f: Frame, state: ArticleState) -> bool:
+    """'facing prosecution for fighting against IS', 'jailed for attacking a police post':
+    the deed a case is about, not news of the deed."""
+    tok = f.tok
+    for a in [tok, *list(tok.ancestors)[:2]]:
+        if a.dep_ == "pcomp" or a.dep_ == "pobj":
+            prep = a.head
+            if prep.lower_ in ("for", "of", "over") and prep.head.lower_ in LEGAL_WORDS:
+                return False
+    return True
+
+
 def anchored_noun(f: Frame, state: ArticleState) -> bool:
     """A noun trigger counts when something anchors it: an actor, a place, a date or a count."""
     if f.is_verb:
@@ -370,7 +383,7 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
 
 RULES: list[Rule] = [not_hedged, flag, release, oust, withdraw, possessed_noun, not_a_state, take, fall, crowd,
                      call_for, not_told_before, own_event, needs_its_object, named_change, what_was_taken,
-                     strike_kind, anchored_noun]
+                     strike_kind, not_a_charge, anchored_noun]
 
 
 # ---- parse helpers -------------------------------------------------------------------

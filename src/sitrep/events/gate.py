@@ -20,6 +20,7 @@ from __future__ import annotations
 from ..classify.features import SentenceContext, encoder, token_tags
 from ..taxonomy import PLOVER_OF_SUB, TERRITORY_TYPES
 from .draft import _Draft
+from .lexicon import TERRITORIAL
 from .state import ArticleState
 
 OVERRIDE_P = 0.6  # the typer's top label needs this much to replace the rule's type
@@ -73,8 +74,11 @@ def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_D
         ranked = types[si]
         probs = dict(ranked)
         top, p_top = ranked[0]
-        if top != d.sub_event_type and top != "Other" and p_top >= OVERRIDE_P and \
-                _type_p(probs, d.sub_event_type) < RULE_FLOOR_P:  # "Other" is a catch-all, the rule names a type
+        # "Other" is a catch-all, the rule names a type; a change of control needs a place taken
+        # from someone, which only the rules read ("attacked the police station" takes nothing)
+        territorial = top in TERRITORY_TYPES and d.category not in TERRITORIAL
+        if top != d.sub_event_type and top != "Other" and p_top >= OVERRIDE_P and not territorial and \
+                _type_p(probs, d.sub_event_type) < RULE_FLOOR_P:
             d.notes.append(f"typed by the model ({top} {p_top:.2f}; the rule said {d.sub_event_type})")
             d.sub_event_type = top
             d.plover = PLOVER_OF_SUB.get(top, d.plover)

@@ -33,6 +33,20 @@ PLAN_VERBS = {"plan", "plans", "planned", "planning", "prepare", "prepares", "pr
               "agreed", "expect", "expected", "set", "aim", "aims", "scheduled", "propose", "proposed"}
 
 
+# a directive is not yet a deed: "instructed the Kurds to surrender a town", "urged them to attack"
+DIRECTIVE_VERBS = {"instruct", "instructed", "instructs", "urge", "urged", "urges", "ask", "asked", "asks",
+                   "tell", "told", "tells", "press", "pressed", "presses", "pressure", "pressured",
+                   "persuade", "persuaded", "encourage", "encouraged", "encourages", "authorise", "authorised",
+                   "authorize", "authorized", "invite", "invited", "invites", "want", "wanted", "wants"}
+# what a court or a charge sheet says someone did: "facing prosecution for fighting with IS",
+# "jailed for attacking a police station" - a case about a deed, told for the case
+LEGAL_WORDS = {"prosecution", "prosecuted", "prosecute", "charged", "charge", "charges", "convicted",
+               "conviction", "jailed", "sentenced", "sentence", "imprisoned", "tried", "trial", "accused",
+               "guilty", "indicted", "indictment", "acquitted", "cleared", "fined", "extradited",
+               "extradition", "suspicion", "suspected", "investigated", "investigation"}
+# adverbs of a past long gone: "were once arrested for a sit-in", "had previously claimed"
+HISTORY_ADVERBS = {"once", "previously", "formerly"}
+
 THREAT_VERBS = {"threaten", "threatened", "threatens", "threatening", "vow", "vowed", "vows",
                 "warn", "warned", "warns", "pledge", "pledged", "promise", "promised"}
 
@@ -238,7 +252,9 @@ PERSON_NOUNS = {"leader", "facilitator", "commander", "insurgent", "militant", "
                 "terrorist", "subversive", "guerrilla", "extremist", "attacker", "assailant", "kidnapper",
                 "policewoman", "mayor", "governor", "councillor", "councilor", "businessman", "employee",
                 "nurse", "passenger", "pilot", "sergeant", "captain", "lieutenant", "colonel", "general",
-                "major", "priest", "imam", "contractor", "engineer"}
+                "major", "priest", "imam", "contractor", "engineer", "volunteer", "reporter", "photographer",
+                "medic", "paramedic", "shepherd", "fisherman", "herder", "tribesman", "monk", "nun",
+                "pastor", "refugee", "migrant", "pilgrim", "worshipper", "sniper", "marine", "corporal"}
 
 
 FORCE_WORDS = {"personnel", "policeman", "policemen", "officer", "officers", "guard", "guards", "militiamen",

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 
-from ..taxonomy import PLACE_NOUNS
+from ..taxonomy import PLACE_NOUNS, TRIGGER_INDEX
 from .lexicon import BE_FORMS, DESTINATION_PREPS, DIRECTION_WORDS, LOCATIVE, SAY_VERBS, TERRITORIAL
 from .syntax import _clause_tokens, _prep_object
+
+
+def can_be_scene(m) -> bool:
+    """A continent or a region across countries ("the Middle East") is no event's place:
+    ACLED places every event in one country."""
+    return m.place is not None and (bool(m.place.country_code) or m.place.feature_code not in ("CONT", "RGN"))
 
 
 def _nearest_place(mentions, a, b, anchor, countries: bool):
     """The place mentioned in text[a:b] nearest to ``anchor``, a town before a country."""
     best = None
     for m in mentions:
-        if m.place is None or not (a <= m.start < b):
+        if not can_be_scene(m) or not (a <= m.start < b):
             continue
         if m.place.is_country and (best is not None or not countries):
             continue
@@ -105,10 +111,26 @@ def _is_dateline(m, doc) -> bool:
     return not text[line_start: m.start].strip() and bool(_DATELINE_TAIL.match(text, m.end))
 
 
+def _origin(m, doc, tok) -> bool:
+    """'Anna Smith, from Lewes, East Sussex', 'militants from Mosul': where someone comes from,
+    not where the event happened (a 'withdrawal from X' is the event's own phrase)."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    while t.dep_ in ("appos", "conj", "compound") and t.head.i != t.i:
+        t = t.head  # "from Lewes, East Sussex"
+    if t.dep_ != "pobj" or t.head.lower_ != "from":
+        return False
+    owner = t.head.head
+    return owner.i != tok.i and owner.pos_ in ("NOUN", "PROPN") and owner.lower_ not in TRIGGER_INDEX
+
+
 def _pick_place(tok, obj, sent, mentions, category):
     if not mentions:
         return None, False
     doc = sent.doc
+    mentions = [m for m in mentions if can_be_scene(m) and not _origin(m, doc, tok)]
     mentions = [m for m in mentions if not (m.place.is_country is False and _ref_point(m, doc))]
     filed = [m for m in mentions if _is_dateline(m, doc)]
     if filed:
