@@ -12,7 +12,12 @@ bash scripts/setup.sh
 s=.venv/bin/sitrep
 d=$shared/data
 status=0
-run() { echo; echo "== sitrep eval $*"; "$s" eval "$@" || status=1; }
+run() {
+  local started=$SECONDS
+  echo; echo "== sitrep eval $*"
+  "$s" eval "$@" || status=1
+  echo "== ($1: $((SECONDS - started)) s)"
+}
 run seed --data "$shared/seed"
 [ -d "$d/news-gold" ] && [ -d "$d/guardian-sdf" ] && run news --data "$d/news-gold" --texts "$d/guardian-sdf" --quiet
 [ -d "$d/geoparsing" ] && run geoparse --data "$d/geoparsing"

@@ -69,6 +69,29 @@ def test_predict_scores_a_failing_article_as_missing_and_keeps_order():
     assert "pipeline error on f:1: AttributeError: no speaker" in out.getvalue()
 
 
+def test_predict_in_two_forked_workers_gives_the_single_process_result():
+    import io
+
+    arts = [Article(text=t, origin=f"f:{i}") for i, t in enumerate(["calm", "boom", "calm again"] * 30)]
+    alone, both = io.StringIO(), io.StringIO()
+    serial = predict(BrittlePipeline(), arts, lambda r: r.article.text, alone, default="-", workers=1)
+    forked = predict(BrittlePipeline(), arts, lambda r: r.article.text, both, default="-", workers=2)
+    assert forked == serial and serial[0] == ["calm", "-", "calm again"] * 30
+    assert sorted(both.getvalue().splitlines()) == sorted(alone.getvalue().splitlines())
+    assert both.getvalue().count("pipeline error") == 30
+
+
+def test_eval_workers_reads_the_environment_and_rejects_nonsense(monkeypatch):
+    from sitrep.errors import UsageError
+    from sitrep.evaluation import eval_workers
+
+    monkeypatch.setenv("SITREP_EVAL_WORKERS", "1")
+    assert eval_workers() == 1
+    monkeypatch.setenv("SITREP_EVAL_WORKERS", "two")
+    with pytest.raises(UsageError, match="SITREP_EVAL_WORKERS"):
+        eval_workers()
+
+
 # ---- ACLED --------------------------------------------------------------------------
 
 def fixture_rows(name: str) -> list[dict]:
@@ -129,6 +152,16 @@ def test_acled_missing_prediction_is_wrong_everywhere():
     assert scores["actor1_accuracy"] == 0.0 and scores["fatalities_accuracy"] == 0.5 and scores["date_accuracy"] == 0.5
     assert confusion == {("Remote explosive/landmine/IED", "(no event)"): 1}
     assert acled.macro_f1([("A", "A"), ("A", "B"), ("B", None)]) == 0.333  # A: 2/3, B: 0
+
+
+def test_acled_coded_scores_leave_out_the_missed_notes_and_so_does_their_baseline():
+    rows = fixture_rows("acled_afghanistan_2020_03.csv")
+    predictions = [None, ev("Armed clash", actor1="Taliban", date="2020-03-10", fatalities=0)]
+    got, base = acled._on_covered(rows, predictions)
+    assert got == {"coded_sub_event_type_accuracy": 1.0, "coded_actor1_accuracy": 0.0,
+                   "coded_fatalities_accuracy": 1.0}
+    assert base["coded_fatalities_accuracy"][0] == 1.0 and "on the coded notes" in base["coded_fatalities_accuracy"][1]
+    assert acled._on_covered(rows, [None, None]) == ({}, {})
 
 
 # ---- ISAF ---------------------------------------------------------------------------

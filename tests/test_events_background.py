@@ -29,8 +29,14 @@ def run(pipeline):
 
 def test_a_deed_a_court_case_is_about_is_no_event(run):
     assert run("A man was jailed on Monday for attacking a police station in Nairobi last year.") == []
-    assert run("A former soldier was in court on Wednesday facing prosecution for fighting "
-               "against Islamic State in Syria.") == []
+    assert run("Two men appeared in court in Manchester on Tuesday accused of fighting with "
+               "al-Shabaab in Somalia.") == []
+    # the 'for' hangs on the verb whose object is the legal word
+    assert run("A retired sergeant from Bristol is facing a prosecution for fighting with a militia "
+               "in Libya, his lawyer said.") == []
+    # ... also when the 'for' hangs on the law's name ("trial under terrorism statutes for ...")
+    assert run("A former paratrooper stood trial on Monday under terrorism statutes for fighting "
+               "with rebels in Libya.") == []
 
 
 def test_the_deed_itself_is_an_event(run):
@@ -41,14 +47,16 @@ def test_the_deed_itself_is_an_event(run):
 # ---- a past long gone -----------------------------------------------------------------------
 
 def test_once_and_previously_mark_an_undated_past(run):
-    assert run("Her mother and I were once arrested for staging a sit-in at a shop in Leeds, he said.") == []
-    assert run("Both Iran and Russia had previously claimed he had been killed in an airstrike near Deir ez-Zor.") == []
+    assert run("My brother was once detained for organising a strike at the port in Mombasa, she recalled.") == []
+    assert run("Nigerian officials had previously announced that the commander died in a bombing raid "
+               "near Maiduguri.") == []
 
 
 def test_without_the_adverb_the_report_stands(run):
-    [e] = run("Russia said on Monday that its jets had killed the group's leader in an airstrike near Deir ez-Zor.")
+    [e] = run("The Nigerian army said on Monday that its jets had killed the group's leader in an airstrike "
+              "near Maiduguri.")
     assert e.sub_event_type == "Air/drone strike" and e.claim == "claimed"
-    assert e.actor1 == "Military Forces of Russia" and e.actor2 is None  # one side is not both sides
+    assert e.actor1 == "Military Forces of Nigeria" and e.actor2 is None  # one side is not both sides
     assert e.fatalities == 1  # "the group's leader": one person
 
 
@@ -84,14 +92,13 @@ def test_a_town_taken_is_a_change_of_control(run):
 # ---- a place an event cannot be at ---------------------------------------------------------
 
 def test_a_region_across_countries_is_no_place(run):
-    [e] = run("Turkish jets bombed a position in the Middle East on Monday and killed 12 fighters.")
+    [e] = run("Jets bombed a rebel camp in the Middle East on Monday and killed nine fighters.")
     assert e.place is None or e.place.country_code
 
 
 def test_a_hometown_is_not_the_scene(run):
-    [e] = run("Anna Smith, from Lewes, East Sussex, was killed on Monday in a Turkish air strike near Afrin, "
-              "her commanders said.")
-    assert e.place.country_code == "SY"
+    [e] = run("Tom Baker, from Truro, Cornwall, was killed on Monday in a drone strike near Gao, his unit said.")
+    assert e.place.country_code == "ML"
     assert e.fatalities == 1  # a named person killed is one death
 
 
@@ -103,7 +110,7 @@ def test_a_town_the_attackers_came_from_is_not_the_scene(run):
 # ---- who suffered violence did not do it -----------------------------------------------------
 
 def test_civilians_are_never_the_actor_of_violence(run):
-    [e] = run("A British woman fighting alongside Kurdish forces near Afrin has been killed, her commanders said.")
+    [e] = run("A Canadian man fighting alongside Ukrainian forces near Bakhmut has been killed, his family said.")
     assert not (e.actor1 or "").startswith("Civilians")
 
 
@@ -112,3 +119,59 @@ def test_a_crowd_can_be_the_actor_of_a_riot(pipeline):
                                    published=PUBLISHED))
     riots = [e for e in out.events if e.event_type == "Riots"]
     assert riots and riots[0].actor1.startswith("Rioters")
+
+
+# ---- burned to death: a killing when someone set the fire, else no event ----------------------
+
+def test_people_who_burned_to_death_in_a_fire_destroyed_nothing(run):
+    assert run("Two boys burned to death in a house fire in Garissa on Monday.") == []
+
+
+def test_people_burned_to_death_by_militants_were_attacked_not_rioted(run):
+    [e] = run("Three villagers were burned to death by militants in Tillaberi on Monday.")
+    assert e.sub_event_type == "Attack"
+    assert e.actor1.startswith("Unidentified Armed Group")  # the typer may not make armed men a crowd
+
+
+def test_burning_a_building_is_still_destruction(run):
+    [e] = run("Gunmen burned a school in Tillaberi on Monday.")
+    assert e.sub_event_type == "Looting/property destruction"
+
+
+# ---- a stretch of a life is not one event -----------------------------------------------------
+
+def test_months_spent_fighting_are_a_biography_not_an_event(run):
+    assert run("He spent two years fighting with a Kurdish militia in Syria before coming home to Leeds.") == []
+    assert run("The nurse spent the winter fighting near Kherson with a volunteer battalion before "
+               "returning to Poland.") == []
+
+
+def test_a_night_spent_fighting_is_one_event(run):
+    [e] = run("Rebels spent the night fighting government troops in Idlib.")
+    assert e.sub_event_type == "Armed clash"
+
+
+# ---- an undated past told in a relative clause of a sentence about now ---------------------------
+
+def test_an_undated_past_in_a_relative_clause_about_now_is_background(run):
+    assert run("Amina, whose brother was killed in the siege of the old city, now teaches at a school "
+               "in Mosul.") == []
+    assert run("Many of the men, who had fought beside French troops in the Sahel, now guard oil fields "
+               "in Libya.") == []
+
+
+def test_a_dated_relative_clause_or_a_past_sentence_keeps_its_event(run):
+    [e] = run("Rebels who attacked the town of Beni on Monday have now withdrawn.")
+    assert e.event_type == "Battles" and e.date == "2023-03-06"
+    assert run("Police said the gunmen who attacked a school in Kano were arrested.") != []
+
+
+# ---- what an event is to be ------------------------------------------------------------------
+
+def test_what_is_likely_to_be_a_battle_is_no_battle(run):
+    assert run("Both armies are massing troops around Kherson for what is expected to be a decisive battle.") == []
+
+
+def test_what_was_the_fiercest_battle_is_one(run):
+    [e] = run("It was the fiercest battle of the war, fought near Bakhmut on Monday.")
+    assert e.sub_event_type == "Armed clash" and e.date == "2023-03-06"

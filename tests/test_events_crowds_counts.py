@@ -142,6 +142,11 @@ def test_several_detained_counts_three_and_a_leader_counts_one(run):
     assert max(e["counts"].get("killed", 0) for e in events) == 1
 
 
+def test_he_or_she_killed_counts_one_and_they_count_no_number(run):
+    assert main(run("He was killed on Monday in an explosion near Kidal."))["counts"].get("killed") == 1
+    assert main(run("They were killed on Monday in an explosion near Kidal."))["counts"].get("killed", 0) == 0
+
+
 def test_vague_share_of_people_is_not_a_statistic(pipeline):
     """'dozens of lawyers' (a crowd) is no share of a whole like '12 of the 34 capitals'."""
     result = pipeline.process(Article(
@@ -195,7 +200,7 @@ def test_two_syllable_verbs_are_not_doubled():
 
 def test_offer_takes_the_town_told_after_it_not_the_one_before(run):
     events = run("Rebels took control of Goma on Monday, leaving the army in charge of the capital Kinshasa. "
-                 "The government has offered to share power with the rebels. "
+                 "The government has offered the rebels seats in a unity cabinet. "
                  "Its envoy presented the plan to mediators in Nairobi on Tuesday.")
     offers = [e for e in events if e["plover"] == "AGREE"]
     assert offers and offers[0]["place"]["name"] == "Nairobi"

@@ -12,7 +12,7 @@ from sitrep.model import Article
 PUBLISHED = dt.date(2023, 4, 10)  # a Monday
 
 CASES = [
-    ("Government aircraft dropped barrels of chlorine gas on the rebel-held town of Douma on Sunday, "
+    ("Government aircraft dropped barrels of chlorine gas on Douma, east of Damascus, on Sunday, "
      "killing at least 30 people, rescue workers said.", "Chemical weapon", "Military Forces of Syria", 30),
     ("A suicide bomber blew himself up at a checkpoint outside the city of Mogadishu on Monday, killing six "
      "soldiers, police said.", "Suicide bomb", "Unidentified Armed Group (Somalia)", 6),

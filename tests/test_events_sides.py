@@ -68,6 +68,23 @@ def test_a_roadside_bomb_is_an_improvised_explosive_device(run):
     assert e.date == "2023-03-06"  # the when-clause happened on the main clause's Monday
 
 
+def test_a_when_clause_on_a_date_happened_on_that_date(run):
+    e = one(run("Two paramedics were killed on 4 March, when their ambulance was hit by a Russian missile "
+                "outside Bakhmut."))
+    assert e.date == "2023-03-04" and e.fatalities == 2
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_weapon_named_as_the_agent_gives_its_side(run):
+    e = one(run("The convoy was hit by a Russian missile near Kharkiv on Monday, killing four soldiers."))
+    assert e.actor1 == "Military Forces of Russia" and e.actor2 == "Military Forces of Ukraine"
+
+
+def test_a_weapon_with_no_side_leaves_the_actor_open(run):
+    e = one(run("The convoy was hit by a missile near Kharkiv on Monday, killing four soldiers."))
+    assert e.actor1 is None
+
+
 def test_an_after_clause_keeps_its_own_date(run):
     e = one(run("Two wounded officers died in hospital on Wednesday, after a roadside bomb hit their "
                 "vehicle near Mandera on Monday."))
@@ -116,3 +133,28 @@ def test_killed_across_two_listed_towns_is_a_statistic(pipeline):
 def test_killed_at_the_scene_under_a_dateline_is_an_event(run):
     e = one(run("KABUL, March 8 (Reuters) - Eleven people were killed in a bomb blast in Kandahar on Monday."))
     assert e.place.name == "Kandahar" and e.fatalities == 11
+
+
+# ---- shooting at someone -------------------------------------------------------------------
+
+def test_opening_fire_on_protesters_is_excessive_force(run):
+    e = one(run("Police opened fire on protesters in Lagos on Tuesday, killing two."))
+    assert e.sub_event_type == "Excessive force against protesters" and e.fatalities == 2
+
+
+def test_firing_on_a_convoy_is_an_event_active_or_passive(run):
+    e = one(run("Gunmen fired on an army convoy near Gao on Monday."))
+    assert e.event_type == "Battles" and e.date == "2023-03-06"
+    e = one(run("The convoy was fired on by militants near Gao on Monday."))
+    assert e.actor1 == "Unidentified Armed Group (Mali)"
+
+
+def test_someone_fired_from_a_job_was_not_shot_at(run):
+    assert run("The manager was fired on Monday.") == []
+    assert run("The club fired its coach at the end of the season.") == []
+
+
+def test_a_date_in_the_clause_that_holds_the_trigger_is_its_date(run):
+    e = one(run("Ukrainian engineers were repairing a bridge near Izium when their lorry was struck by "
+                "a Russian missile on 16 February."))
+    assert e.date == "2023-02-16" and e.actor1 == "Military Forces of Russia"

@@ -269,3 +269,10 @@ def test_subdivisions_take_their_english_name_when_the_local_one_carries_a_local
     assert english_name("Herāt", ["Herat Province"]) == "Herat"
     # no English alternate: the local name, in ASCII
     assert english_name("Jihočeský kraj", []) == "Jihocesky kraj"
+
+
+def test_an_initial_ayn_apostrophe_is_left_out_of_display_names():
+    from sitrep.gazetteer import _plain
+    assert _plain("'Afrin") == "Afrin" and _plain("‘Amran") == "Amran"
+    assert _plain("Ma'arrat an Nu'man") == "Ma'arrat an Nu'man"  # only an initial mark goes
+    assert _plain("'s") == "'s" and _plain(None) is None

@@ -29,8 +29,9 @@ _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’.\-][^\W_]+)*\.?")
 # bracket) unless the full stop ends an abbreviation ("U.S. SPONSORS"), after a blank line,
 # after a dateline dash ("SAN JOSE, 3 JAN 90 -- ") and after a colon that ends a line.
 _STARTS = re.compile(r"(?:^|(?<!\.[^\W\d_])[.!?][\"'”’)\]]*\s+|\n[ \t]*\n\s*|--\s*|:\s*\n\s*)(?=[^\W\d_])")
-# the words of a name are joined by a space (or a line break of wrapped copy) or a hyphen
-_NAME_GAP = re.compile(r"[^\W\d_][\w'’.\-]*(?:(?:[ \t]*\n?[ \t]*|-)[^\W\d_][\w'’.\-]*)*")
+# the words of a name are joined by a space (or a line break of wrapped copy) or a hyphen;
+# each gap is tested on its own (one pattern over the whole phrase backtracked exponentially)
+_NAME_GAP = re.compile(r"[ \t]*\n?[ \t]*|-")
 
 
 def is_shouting(text: str) -> bool:
@@ -76,9 +77,8 @@ def _capitalise_names(text: str, words: list, out: list, is_name: Callable[[str]
     k = 0
     while k < len(words):
         for n in range(min(MAX_NAME_WORDS, len(words) - k), 0, -1):
-            first, last = words[k], words[k + n - 1]
-            gap = text[first.start(): last.end()]
-            if n > 1 and not _NAME_GAP.fullmatch(gap):
+            if not all(_NAME_GAP.fullmatch(text, a.end(), b.start())
+                       for a, b in zip(words[k: k + n - 1], words[k + 1: k + n])):
                 continue
             phrase = " ".join("".join(out[m.start(): m.end()]).lower() for m in words[k: k + n])
             if is_name(phrase):

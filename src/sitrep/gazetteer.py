@@ -615,8 +615,14 @@ _COLS = "p.geonameid, p.name, p.feature_code, p.population, p.country_code, p.ad
 
 def _place(row) -> Place:
     gid, name, fc, pop, cc, a1, a2, lat, lon = row[:9]
-    return Place(name=name, geonameid=gid if gid > 0 else None, latitude=lat, longitude=lon,
-                 country_code=cc, admin1=a1, admin2=a2, feature_code=fc, population=pop or 0)
+    return Place(name=_plain(name), geonameid=gid if gid > 0 else None, latitude=lat, longitude=lon,
+                 country_code=cc, admin1=_plain(a1), admin2=_plain(a2), feature_code=fc, population=pop or 0)
+
+
+def _plain(name: str | None) -> str | None:
+    """A name as English news writes it: GeoNames marks an initial ayn with an apostrophe
+    ("'Afrin", "'Amran"), which ACLED and the press leave out."""
+    return name[1:] if name and len(name) > 2 and name[0] in "'‘ʿ" and name[1].isalpha() else name
 
 
 class Gazetteer:

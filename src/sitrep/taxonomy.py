@@ -97,6 +97,9 @@ def inflect(verb: str) -> set[str]:
 
 # Trigger words: (verb base forms, nouns) -> category. Categories are resolved
 # to sub-event types by the event rules (actors and context decide some).
+FIRED_AT = ["opened fire", "open fire", "opens fire", "opening fire", "fired on", "fired at", "fired upon",
+            "fires on", "fire on", "firing on", "firing at", "shot at", "shooting at"]
+
 TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     # territory
     "capture": (["seize", "capture", "overrun", "conquer", "storm", "occupy"],
@@ -115,7 +118,9 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     # violence
     "clash": (["clash", "fight", "battle", "ambush", "engage", "repel", "repulse", "skirmish"],
               ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish"]),
-    "attack": (["attack", "raid", "assault", "target"], ["attack", "raid", "massacre", "ambush"]),
+    "attack": (["attack", "raid", "assault", "target"], ["attack", "raid", "massacre", "ambush",
+                                                         # shooting at someone (the rules want a target)
+                                                         *FIRED_AT]),
     "kill": (["kill", "shoot", "execute", "massacre", "murder", "slay", "behead", "lynch", "assassinate"],
              ["killing", "killings", "execution", "assassination", "murder", "shooting"]),
     "airstrike": (["bomb"], ["airstrike", "air strike", "air strikes", "airstrikes", "air raid", "air raids",

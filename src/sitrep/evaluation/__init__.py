@@ -12,7 +12,11 @@ a score is worse than its baseline; the floors stay the gate.
 
 from __future__ import annotations
 
+import gc
+import io
 import json
+import multiprocessing
+import os
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -143,17 +147,73 @@ def rate(ok: int, n: int) -> float | None:
     return round(ok / n, 3) if n else None
 
 
-def predict(pipeline, articles: list, pick, out: TextIO, default=None, chunk: int = 64) -> tuple[list, int]:
+def eval_workers() -> int:
+    """Processes an evaluation predicts with: ``SITREP_EVAL_WORKERS``, else one per core (at most 4)."""
+    value = os.environ.get("SITREP_EVAL_WORKERS", "")
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError as exc:
+            raise UsageError(f"SITREP_EVAL_WORKERS={value!r} is not a whole number: set it to e.g. 1 or 2") from exc
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def predict(pipeline, articles: list, pick, out: TextIO, default=None, chunk: int = 64,
+            workers: int | None = None) -> tuple[list, int]:
     """``pick(result)`` for every article, in order, and the number of articles the pipeline failed on.
 
     Articles go through ``process_many`` in chunks; a chunk that raises is redone one
     article at a time, and an article that still fails gets ``default`` (scored as a
     missing prediction) and a line on ``out`` — an evaluation measures, it does not stop.
+
+    With more than one worker (``eval_workers()``) the chunks are shared among processes
+    forked from this one, so the loaded model is shared copy-on-write; articles are
+    analysed one at a time either way, so the predictions are the same.
     """
+    workers = eval_workers() if workers is None else workers
+    if workers > 1:  # smaller chunks share the work out evenly (a chunk only bounds the retry)
+        chunk = max(1, min(chunk, -(-len(articles) // (workers * 4))))
+    chunks = [articles[i:i + chunk] for i in range(0, len(articles), chunk)]
+    if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _predict_chunks(pipeline, chunks, pick, out, default)
+    global _FORKED
+    _FORKED = (pipeline, chunks, pick, default)
+    parts = [list(range(w, len(chunks), workers)) for w in range(min(workers, len(chunks)))]
+    ctx = multiprocessing.get_context("fork")
+    gc.freeze()  # the children's collectors leave the model's objects alone: their pages stay shared
+    try:
+        with ctx.Pool(len(parts)) as pool:
+            done = pool.map(_predict_part, parts, chunksize=1)
+    finally:
+        gc.unfreeze()
+        _FORKED = None
+    by_chunk: dict[int, list] = {}
+    errors = 0
+    for part, (picked_chunks, part_errors, log) in zip(parts, done):
+        out.write(log)
+        errors += part_errors
+        by_chunk.update(zip(part, picked_chunks))
+    return [p for i in range(len(chunks)) for p in by_chunk[i]], errors
+
+
+_FORKED: tuple | None = None  # what a forked prediction worker reads (set just before the fork)
+
+
+def _predict_part(indices: list[int]) -> tuple[list[list], int, str]:
+    pipeline, chunks, pick, default = _FORKED  # type: ignore[misc]
+    log = io.StringIO()
+    picked, errors = [], 0
+    for i in indices:
+        got, bad = _predict_chunks(pipeline, [chunks[i]], pick, log, default)
+        picked.append(got)
+        errors += bad
+    return picked, errors, log.getvalue()
+
+
+def _predict_chunks(pipeline, chunks: list[list], pick, out: TextIO, default) -> tuple[list, int]:
     picked: list = []
     errors = 0
-    for i in range(0, len(articles), chunk):
-        part = articles[i:i + chunk]
+    for part in chunks:
         try:
             picked += [pick(r) for r in pipeline.process_many(part)]
             continue

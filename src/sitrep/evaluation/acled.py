@@ -27,6 +27,11 @@ counts as wrong on every field. Compared with the coded columns:
   leading date stripped, this measures only the absolute dates the rest of the
   note itself states (a relative date cannot be resolved), so it is low by design.
 
+A note without a predicted event is wrong on every field, while a constant baseline
+never misses a note; so ``coded_sub_event_type_accuracy``, ``coded_actor1_accuracy`` and
+``coded_fatalities_accuracy`` repeat those scores on only the notes sitrep coded, each
+beside the baseline on those same notes.
+
 Each score is printed beside its trivial baseline on the same rows
 (``baselines``): the most frequent sub-type, event type, actor1, admin1, gold
 location (25 km), fatality count ("always 0") and event date of those rows.
@@ -139,6 +144,22 @@ def score(rows: list[dict], predictions: list) -> tuple[dict, Counter]:
     return scores, confusion
 
 
+COVERED = ("sub_event_type_accuracy", "actor1_accuracy", "fatalities_accuracy")
+
+
+def _on_covered(rows: list[dict], predictions: list) -> tuple[dict, dict[str, tuple]]:
+    """A few scores again on only the notes sitrep coded an event for, beside the baseline on
+    those same notes: a field's own accuracy, apart from the notes it missed (which the scores
+    over all notes count as wrong, and the constant baselines never miss)."""
+    pairs = [(r, p) for r, p in zip(rows, predictions) if p is not None]
+    if not pairs:
+        return {}, {}
+    got, _ = score([r for r, _ in pairs], [p for _, p in pairs])
+    base = baselines([r for r, _ in pairs])
+    return ({f"coded_{k}": got[k] for k in COVERED},
+            {f"coded_{k}": (v, f"{rule}, on the coded notes") for k, (v, rule) in base.items() if k in COVERED})
+
+
 def baselines(rows: list[dict]) -> dict[str, tuple]:
     """The trivial baseline of each score on these rows: (value, rule), from their own gold."""
     n = len(rows)
@@ -219,6 +240,9 @@ def run(data: Path, pipeline, out: TextIO, limit: int | None = None) -> dict:
         file_scores, confusion = score(rows, predictions)
         file_scores["pipeline_errors"] = errors
         base = baselines(rows)
+        covered, covered_base = _on_covered(rows, predictions)
+        file_scores |= covered
+        base |= covered_base
         write_table(out, file_scores, base, 28)
         file_scores = with_baselines(file_scores, base)
         out.write("  most frequent sub-type mistakes (gold -> predicted):\n")

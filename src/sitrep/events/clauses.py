@@ -85,7 +85,7 @@ GENERIC_GROUND = frozenset("""territory territories area areas land lands ground
 def _bare_infinitive(tok) -> bool:
     """'to retake X' that no plan, order or announcement governs (those make it 'planned')."""
     if tok.dep_ == "conj" and not any(c.dep_ == "aux" for c in tok.children):
-        tok = tok.head  # "a campaign to oust the remnants and reclaim the last patch"
+        tok = tok.head  # "a drive to expel the rebels and recover the valley"
     aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
     if "to" not in aux or "have" in aux:  # "claimed to have captured X" tells a done capture
         return False
@@ -116,7 +116,7 @@ def _governing_verb(tok) -> str | None:
     for a in tok.ancestors:
         if a.pos_ in ("VERB", "AUX"):
             return a.lower_
-        if a.dep_ not in ("prep", "pobj", "dobj", "nummod", "quantmod", "conj", "appos", "compound", "amod"):
+        if a.dep_ not in ("prep", "agent", "pobj", "dobj", "nummod", "quantmod", "conj", "appos", "compound", "amod"):
             return None
     return None
 
@@ -152,7 +152,7 @@ def _background(tok, clause) -> bool:
 
 
 def _conditional(tok, sent) -> bool:
-    """'If confirmed, it would be the first city to fall': a hypothetical under would/could."""
+    """'If true, this would be the largest town lost': a hypothetical under would/could."""
     if not any(t.dep_ == "mark" and t.lower_ in ("if", "unless") for t in sent):
         return False
     for a in [tok, *tok.ancestors]:
@@ -164,7 +164,8 @@ def _conditional(tok, sent) -> bool:
 def _in_relative_clause(t, tok) -> bool:
     """``t`` sits in a relative clause below ``tok``: it dates that clause, not ``tok`` - unless
     that clause tells the same move ("recaptured X, which troops first entered on Thursday")."""
-    while t.i != tok.i and t.head.i != t.i:
+    above = {a.i for a in tok.ancestors}  # a clause that holds the trigger too is the trigger's own
+    while t.i != tok.i and t.head.i != t.i and t.i not in above:
         if t.dep_ == "relcl" and (t.tag_ in ("VBD", "VBN") or any(
                 c.dep_ == "aux" and c.lower_ in ("had", "has", "have") for c in t.children)):
             # a past clause of its own ("which had served as a base since April"); a present one
@@ -177,7 +178,13 @@ def _in_relative_clause(t, tok) -> bool:
 def _at_the_same_time(t) -> bool:
     """'four died on Monday when a bomb hit their car': a when-clause shares its main clause's day."""
     return t.dep_ == "advcl" and any(c.dep_ == "advmod" and c.lower_ in ("when", "as", "while") and c.i < t.i
-                                     for c in t.children)
+                                     for c in t.children) or _when_of_a_date(t)
+
+
+def _when_of_a_date(t) -> bool:
+    """'were killed on 4 March, when their ambulance was hit': the when-clause hangs on the date it tells."""
+    return t.dep_ == "relcl" and t.head.ent_type_ in ("DATE", "TIME") and any(
+        c.dep_ == "advmod" and c.lower_ == "when" for c in t.children)
 
 
 def _date_for(tok, sent, published):

@@ -81,7 +81,9 @@ def _implicit_counts(sent):
                          or any(c.dep_ == "poss" for c in n.children)):  # "the group's leader"
                     yield n, 1
                 elif n.tag_ == "NNP" and n.ent_type_ == "PERSON" and not dets:
-                    yield n, 1  # "Anna Smith was killed": one person, named
+                    yield n, 1  # "Tom Baker was killed": one person, named
+                elif n.lower_ in ("he", "she"):
+                    yield n, 1  # "he died in an explosion": one person, named before
 
 
 def _victim_classes(sent) -> set[str]:

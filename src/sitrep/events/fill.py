@@ -124,7 +124,7 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
     actor_tok = agent if agent is not None else subj
     if actor_tok is not None and not act.find_groups(_phrase(actor_tok)):
         # "US-backed fighters": the backed group, never the backer's own army; and a side only
-        # described ("Kurdish forces") is never the group that held the place ("Isis's capital fell to ...")
+        # described ("Kurdish forces") is never the group that held the place ("the rebels' stronghold fell to ...")
         against = set(act.find_groups(obj.doc[obj.left_edge.i: obj.right_edge.i + 1].text)) \
             if obj is not None and f.category in ("capture", "recapture") else set()
         if f.ousted is not None:
@@ -156,7 +156,7 @@ def place(d: _Draft, f: Frame, state: ArticleState) -> bool:
     if f.antecedent_place is not None:
         d.place, d.place_direct = f.antecedent_place, True
     if f.category == "withdraw" and f.place_obj is None and not d.place_direct:
-        d.place = None  # "as it retreats into desert hideouts": where it left is not said
+        d.place = None  # "as it pulls back into the hills": where it left is not said
     d.refers_back = ref is not None and ref.lower_ in PLACE_NOUNS and not any(
         c.dep_ == "compound" or c.lower_ in NOT_FIRST for c in ref.children)
     d.ref_noun = ref.lower_ if d.refers_back else None
@@ -184,8 +184,8 @@ def when(d: _Draft, f: Frame, state: ArticleState) -> bool:
         return False
     if d.when is None and any(c.dep_ == "advmod" and c.lower_ in HISTORY_ADVERBS and c.i < a.i + 3
                               for a in [f.tok, *f.tok.ancestors] for c in a.children):
-        # "they were once arrested for staging a sit-in", "had previously claimed he was killed
-        # in an airstrike": a past long gone, undated
+        # "my brother was once detained for organising a strike", "had previously announced
+        # he died in a raid": a past long gone, undated
         return False
     if d.when is not None and d.when.tense == "future" and d.status == "happened":
         d.status = "planned"

@@ -5,6 +5,8 @@ and object, and where a rule found the place). ``vet`` runs the rules in ``RULES
 in order; each may refine the frame (a "fall" is a capture, an "ousting" names its
 place) or reject it, with the reason in its docstring. Each rule looks at one
 category or one kind of wording, so a rule can be read, tested and changed alone.
+The rules that tell a current deed from a hedge, a prospect, a court case or a life
+story live in ``deeds``.
 """
 
 from __future__ import annotations
@@ -35,14 +37,13 @@ from .lexicon import (
     FLAG_PREPS,
     FLAG_WORDS,
     HAPPEN_VERBS,
-    HEDGE,
-    LEGAL_WORDS,
     LIGHT_VERBS,
     MONITOR_VERBS,
     RELEASED_THINGS,
     TROOP_WORDS,
     VICTIM_VERBS,
 )
+from .deeds import not_a_charge, not_a_life_story, not_a_prospect, not_a_stretch_of_time, not_hedged
 from .state import ArticleState
 from .syntax import (
     _after_light_verb,
@@ -65,6 +66,7 @@ SEIZED_THINGS = {"weapons", "arms", "ammunition", "drugs", "explosives", "cache"
 HELD_PLACES = {"prison", "jail", "camp", "compound"}
 BASE_WORDS = {"base", "headquarters", "outpost", "camp", "bases"}
 NOT_A_FIRING = {"stun", "flash", "smoke", "sound"}  # "stun grenade": crowd control
+FIRE_WORDS = {"fired", "fires", "fire", "firing", "shot", "shooting"}  # "fired on", "shot at" (not "opened fire")
 
 
 @dataclass
@@ -95,8 +97,12 @@ def frame(tok, category: str, sent, sent_mentions: list[PlaceMention]) -> Frame:
     clause = _clause_head(tok)
     is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or _verbal(tok)
     subj = _subject(tok)
-    if subj is None and not (clause.lower_ in VICTIM_VERBS and clause.i != tok.i):
-        subj = _subject(clause)  # "four officers died in an attack": who died did not attack
+    weapon_as_agent = tok.dep_ == "pobj" and tok.head.dep_ == "agent"  # "was hit by a Russian missile"
+    # "four officers died in an attack", "a man who was wounded in an attack": who suffered did not attack
+    suffered = clause.i != tok.i and (clause.lower_ in VICTIM_VERBS or any(
+        c.dep_ in ("auxpass", "nsubjpass") for c in clause.children))
+    if subj is None and not weapon_as_agent and not suffered:
+        subj = _subject(clause)
     return Frame(tok, category, sent, sent_mentions, is_verb, clause, subj=subj, obj=_object(tok))
 
 
@@ -112,9 +118,6 @@ def vet(tok, category: str, sent, sent_mentions: list[PlaceMention], state: Arti
 
 
 # ---- rules, in the order they apply ------------------------------------------------
-def not_hedged(f: Frame, state: ArticleState) -> bool:
-    """'may have attacked', 'could strike': a hedged report is no report."""
-    return not any(c.lower_ in HEDGE for c in list(f.tok.children) + list(f.clause.children) if c.dep_ == "aux")
 
 
 def flag(f: Frame, state: ArticleState) -> bool:
@@ -284,8 +287,13 @@ def own_event(f: Frame, state: ArticleState) -> bool:
 
 
 def needs_its_object(f: Frame, state: ArticleState) -> bool:
-    """'signed open letters' is no agreement, 'a base' needs a base named, a deployment needs troops."""
+    """'signed open letters' is no agreement, 'a base' needs a base named, a deployment needs troops,
+    and 'two boys burned to death in a house fire' destroyed nothing: who burned is who died."""
     obj = f.obj
+    if f.category == "destroy" and f.is_verb and _burned_to_death(f.tok):
+        if not any(c.dep_ == "agent" for c in f.tok.children):
+            return False
+        f.category = "kill"  # "were burned to death by militants": people killed, not property
     if f.category == "agreement" and f.tok.lower_.startswith("sign") and (obj is None or obj.lower_ not in AGREEMENT_NOUNS):
         return False
     if f.category == "base" and (obj is None or obj.lower_ not in BASE_WORDS):
@@ -297,8 +305,8 @@ def needs_its_object(f: Frame, state: ArticleState) -> bool:
 
 
 def named_change(f: Frame, state: ArticleState) -> bool:
-    """A change of control names its place: 'the battle to retake Raqqa' is an aim, 'retake territory'
-    names none, 'took control of 12 of the 34 capitals' is a statistic."""
+    """A change of control names its place: 'the battle to retake Kherson' is an aim, 'retake territory'
+    names none, 'took control of 9 of the 20 districts' is a statistic."""
     tok, obj = f.tok, f.obj
     if f.category in ("capture", "recapture", "oust", "withdraw") and f.is_verb and _bare_infinitive(tok):
         return False
@@ -318,7 +326,7 @@ def what_was_taken(f: Frame, state: ArticleState) -> bool:
         return True
     taken = f.obj if f.obj is not None else _passive_subject(f.tok)
     if taken is None and f.tok.dep_ == "acl":
-        taken = f.tok.head  # "an American woman captured by Kurdish forces"
+        taken = f.tok.head  # "a reporter captured by rebel fighters"
     if f.is_verb and _is_person(taken) and not f.is_place(taken):
         f.category = "abduct"
     elif f.obj is not None and f.obj.lower_ in SEIZED_THINGS:
@@ -337,16 +345,18 @@ def strike_kind(f: Frame, state: ArticleState) -> bool:
     return True
 
 
-def not_a_charge(f: Frame, state: ArticleState) -> bool:
-    """'facing prosecution for fighting against IS', 'jailed for attacking a police post':
-    the deed a case is about, not news of the deed."""
+def fired_at_someone(f: Frame, state: ArticleState) -> bool:
+    """'fired on the crowd', 'shot at a patrol' need whom they fired at; 'was fired on Monday'
+    lost a job. 'Opened fire' stands alone ('gunmen opened fire, killing three')."""
     tok = f.tok
-    for a in [tok, *list(tok.ancestors)[:2]]:
-        if a.dep_ == "pcomp" or a.dep_ == "pobj":
-            prep = a.head
-            if prep.lower_ in ("for", "of", "over") and prep.head.lower_ in LEGAL_WORDS:
-                return False
-    return True
+    if f.category != "attack" or tok.lower_ not in FIRE_WORDS:
+        return True
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
+    if passive:  # "the convoy was fired on (by militants)": its subject was the target
+        return any(c.dep_ in ("prt", "prep") and c.lower_ in ("on", "at", "upon") and not any(
+            g.dep_ == "pobj" for g in c.children) for c in tok.children)
+    target = _prep_object(tok, ("on", "at", "upon"))
+    return target is not None and target.ent_type_ not in ("DATE", "TIME")
 
 
 def anchored_noun(f: Frame, state: ArticleState) -> bool:
@@ -381,12 +391,22 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
     return anchored or has_place or has_date
 
 
-RULES: list[Rule] = [not_hedged, flag, release, oust, withdraw, possessed_noun, not_a_state, take, fall, crowd,
-                     call_for, not_told_before, own_event, needs_its_object, named_change, what_was_taken,
-                     strike_kind, not_a_charge, anchored_noun]
+RULES: list[Rule] = [not_hedged, not_a_prospect, flag, release, oust, withdraw, possessed_noun, not_a_state, take,
+                     fall, crowd, call_for, not_told_before, own_event, needs_its_object, named_change, what_was_taken,
+                     strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
+                     anchored_noun]
 
 
 # ---- parse helpers -------------------------------------------------------------------
+
+
+def _burned_to_death(tok) -> bool:
+    """'burned to death' / 'burnt alive': what burned was people."""
+    kids = list(tok.children)
+    to_death = any(c.lower_ == "to" and any(g.lower_ == "death" for g in c.children) for c in kids)
+    return to_death or any(c.lower_ == "alive" for c in kids)
+
+
 def refers_back(tok) -> bool:
     """A definite event noun with nothing of its own (no date, place, actor or count in its
     phrase) names an event the article has already told."""

@@ -18,14 +18,17 @@ pipeline keeps them apart from the event list.
 from __future__ import annotations
 
 from ..classify.features import SentenceContext, encoder, token_tags
-from ..taxonomy import PLOVER_OF_SUB, TERRITORY_TYPES
+from ..taxonomy import ACLED_SUB_TYPES, PLOVER_OF_SUB, TERRITORY_TYPES
+from ..actors import PROTESTERS, RIOTERS
 from .draft import _Draft
-from .lexicon import TERRITORIAL
+from .kinds import PROTEST_NOUNS
+from .lexicon import CROWD_WORDS, MOB_WORDS, TERRITORIAL
 from .state import ArticleState
 
 OVERRIDE_P = 0.6  # the typer's top label needs this much to replace the rule's type
 RULE_FLOOR_P = 0.05  # ... and the rule's type must have less than this
 MIN_HAPPENED = 0.5  # p(happened) a sentence needs to keep its drafts
+CROWD_SUB_TYPES = {sub for sub, kind in ACLED_SUB_TYPES.items() if kind in ("Riots", "Protests")}
 
 
 def _context(state: ArticleState, si: int) -> SentenceContext:
@@ -77,7 +80,12 @@ def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_D
         # "Other" is a catch-all, the rule names a type; a change of control needs a place taken
         # from someone, which only the rules read ("attacked the police station" takes nothing)
         territorial = top in TERRITORY_TYPES and d.category not in TERRITORIAL
+        # ... and a riot or a protest needs a crowd: an armed group the rules found acting stays armed
+        # (with no actor found, the sentence must at least name a crowd: "a man wounded in an attack")
+        crowdless = ACLED_SUB_TYPES.get(top) in ("Riots", "Protests") and not d.crowd_actor and \
+            d.sub_event_type not in CROWD_SUB_TYPES and (d.actor1 is not None or not _names_a_crowd(sent))
         if top != d.sub_event_type and top != "Other" and p_top >= OVERRIDE_P and not territorial and \
+                not crowdless and \
                 _type_p(probs, d.sub_event_type) < RULE_FLOOR_P:
             d.notes.append(f"typed by the model ({top} {p_top:.2f}; the rule said {d.sub_event_type})")
             d.sub_event_type = top
@@ -86,3 +94,8 @@ def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_D
         d.confidence = det.happened * (0.5 + 0.5 * p_type)
         kept.append(d)
     return kept
+
+
+def _names_a_crowd(sent) -> bool:
+    return any(t.lower_ in CROWD_WORDS or t.lower_ in MOB_WORDS or t.lower_ in PROTESTERS or t.lower_ in RIOTERS
+               or t.lower_ in PROTEST_NOUNS for t in sent)

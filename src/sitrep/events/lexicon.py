@@ -38,12 +38,16 @@ DIRECTIVE_VERBS = {"instruct", "instructed", "instructs", "urge", "urged", "urge
                    "tell", "told", "tells", "press", "pressed", "presses", "pressure", "pressured",
                    "persuade", "persuaded", "encourage", "encouraged", "encourages", "authorise", "authorised",
                    "authorize", "authorized", "invite", "invited", "invites", "want", "wanted", "wants"}
-# what a court or a charge sheet says someone did: "facing prosecution for fighting with IS",
+# what a court or a charge sheet says someone did: "accused of fighting for a militia",
 # "jailed for attacking a police station" - a case about a deed, told for the case
 LEGAL_WORDS = {"prosecution", "prosecuted", "prosecute", "charged", "charge", "charges", "convicted",
                "conviction", "jailed", "sentenced", "sentence", "imprisoned", "tried", "trial", "accused",
                "guilty", "indicted", "indictment", "acquitted", "cleared", "fined", "extradited",
                "extradition", "suspicion", "suspected", "investigated", "investigation"}
+# what one spends fighting: a stretch of a life, not an event ("spent two years fighting");
+# a day or a night of fighting is one event and stays
+TIME_SPANS = {"week", "weeks", "month", "months", "year", "years", "decade", "decades", "time", "summer",
+              "winter", "spring", "autumn", "life", "career", "youth"}
 # adverbs of a past long gone: "were once arrested for a sit-in", "had previously claimed"
 HISTORY_ADVERBS = {"once", "previously", "formerly"}
 

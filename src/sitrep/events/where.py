@@ -112,14 +112,14 @@ def _is_dateline(m, doc) -> bool:
 
 
 def _origin(m, doc, tok) -> bool:
-    """'Anna Smith, from Lewes, East Sussex', 'militants from Mosul': where someone comes from,
+    """'Tom Baker, from Truro, Cornwall', 'militants from Mosul': where someone comes from,
     not where the event happened (a 'withdrawal from X' is the event's own phrase)."""
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
     t = span.root
     while t.dep_ in ("appos", "conj", "compound") and t.head.i != t.i:
-        t = t.head  # "from Lewes, East Sussex"
+        t = t.head  # "from Truro, Cornwall"
     if t.dep_ != "pobj" or t.head.lower_ != "from":
         return False
     owner = t.head.head

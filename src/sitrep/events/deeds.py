@@ -1,0 +1,94 @@
+"""Vetting rules that tell news of a deed from the other things a sentence about one can be.
+
+A trigger can sit in a hedge ("may have attacked"), a prospect ("what is expected to be a
+decisive battle"), a court case about a deed ("jailed for attacking a police post"), a life
+story ("whose brother was killed in the siege, now teaches ...") or a stretch of a life
+("spent two years fighting"). Each rule here takes a ``frame.Frame`` and returns False to
+reject the trigger; ``frame.RULES`` runs them in order with the others.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .lexicon import BE_FORMS, HEDGE, LEGAL_WORDS, SAY_VERBS, TIME_SPANS
+from .state import ArticleState
+
+if TYPE_CHECKING:
+    from .frame import Frame
+
+
+def not_hedged(f: Frame, state: ArticleState) -> bool:
+    """'may have attacked', 'could strike': a hedged report is no report."""
+    return not any(c.lower_ in HEDGE for c in list(f.tok.children) + list(f.clause.children) if c.dep_ == "aux")
+
+
+def not_a_prospect(f: Frame, state: ArticleState) -> bool:
+    """'for what is expected to be a decisive battle', 'promises to be a long siege': what an
+    event is to be is no report of one."""
+    head = f.tok.head
+    return not (f.tok.dep_ == "attr" and head.lower_ in BE_FORMS and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in head.children))
+
+
+def not_a_charge(f: Frame, state: ArticleState) -> bool:
+    """'accused of fighting for a militia', 'jailed for attacking a police post', 'facing a
+    prosecution for fighting abroad': the deed a case is about, not news of the deed."""
+    tok = f.tok
+    for a in [tok, *list(tok.ancestors)[:2]]:
+        if a.dep_ == "pcomp" or a.dep_ == "pobj":
+            prep = a.head
+            if prep.lower_ in ("for", "of", "over") and _legal_above(prep):
+                return False
+    return True
+
+
+def not_a_life_story(f: Frame, state: ArticleState) -> bool:
+    """'Amina, whose brother was killed in the siege, now teaches in Mosul': an undated past told
+    in a relative clause of a sentence about the present is background."""
+    rel = next((a for a in [f.tok, *f.tok.ancestors][:5] if a.dep_ == "relcl"), None)
+    if rel is None or not (rel.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.lower_ in ("had", "has", "have")
+                                                             for c in rel.children)):
+        return True
+    root = f.sent.root
+    kids = list(root.children)
+    present = root.tag_ in ("VBZ", "VBP") or root.tag_ == "VBN" and any(  # "have now joined"
+        c.dep_ == "aux" and c.lower_ in ("has", "have") for c in kids) or root.tag_ == "VB" and any(
+        c.dep_ == "nsubj" for c in kids) and not any(c.dep_ == "aux" for c in kids)  # "the men now guard": VBP mis-tagged
+    if not present or root.lower_ in SAY_VERBS or any(c.dep_ == "aux" and c.tag_ in ("VBD", "MD")
+                                                      for c in root.children):
+        return True
+    dated = any(t.ent_type_ in ("DATE", "TIME") for t in rel.subtree)
+    return dated
+
+
+def not_a_stretch_of_time(f: Frame, state: ArticleState) -> bool:
+    """'spent the winter fighting near Kherson', 'spent years battling the rebels': a
+    stretch of someone's life, not one event."""
+    tok = f.tok
+    head = tok.head if tok.dep_ in ("xcomp", "advcl", "dobj", "pcomp") else None
+    if head is not None and head.lower_ in ("spend", "spent", "spends", "spending"):
+        spans = [c for c in head.children if c.dep_ in ("dobj", "npadvmod")]
+        spans += [c for c in tok.children if c.dep_ == "compound"]  # "spent the winter fighting" parsed as one noun
+        return not any(c.lower_ in TIME_SPANS for c in spans)
+    return True
+
+
+# ---- parse helpers -------------------------------------------------------------------
+def _legal_above(prep) -> bool:
+    """The phrase a 'for' hangs on is a legal one, also through a noun phrase ('stood trial
+    under terrorism statutes for fighting ...')."""
+    word = prep.head
+    for _ in range(4):
+        if _legal(word):
+            return True
+        if word.dep_ not in ("pobj", "prep") or word.head.i == word.i:
+            return False
+        word = word.head
+    return False
+
+
+def _legal(word) -> bool:
+    """A legal word, or a verb whose object is one ('is facing a prosecution', 'stood trial')."""
+    return word.lower_ in LEGAL_WORDS or (word.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("dobj", "attr") and c.lower_ in LEGAL_WORDS for c in word.children))
