@@ -3,7 +3,12 @@
 Two reports are the same event when they are of the same kind (the three
 territory-change types count as one kind), at the same place or within a few
 km, dated within a day of each other, with compatible actors and the same
-status. Merging is incremental and reversible: each stored event row keeps a
+status, and - unless they are at the very same place - sentences that do not tell
+different events: the evidence sentences' embeddings (the pipeline's sentence encoder)
+must be at least ``SIM_APART`` alike. Similarity only ever keeps reports apart: two
+reports of one templated kind ("shelling killed two civilians in X") at two nearby
+towns are more alike than one event told by two outlets, so it never joins places the
+rules keep apart. Merging is incremental and reversible: each stored event row keeps a
 ``canonical_id``; saving an article links its events to existing canonical
 events (found through indexes on kind, date and place, never by a scan) and
 recomputes only the canonical events it touched; replacing or removing an
@@ -25,7 +30,7 @@ import json
 import math
 import re
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .dates import WEEK_DAYS, shift
 from .gazetteer import fold, km
@@ -34,6 +39,12 @@ from .taxonomy import TERRITORY_TYPES
 
 NEAR_KM = 10.0
 DAY_WINDOW = 1
+# Cosine similarity of two evidence sentences below which they tell different events. Measured on
+# 16 pairs the project wrote: one event told by two outlets 0.90-0.97; two events of one kind in
+# one city or region 0.85-0.905, most under 0.88 (the same kind at two nearby towns, in one
+# template, reaches 0.97: similarity alone never says two places are one).
+SIM_APART = 0.88
+EVIDENCE_CHARS = 400  # the start of an evidence span that is compared
 CANONICAL_COLUMNS = ("id", "kind", "event_type", "sub_event_type", "plover", "actor1", "actor2",
                      "place_name", "geonameid", "latitude", "longitude", "country_code", "admin1",
                      "admin2", "feature_code", "geo_precision", "date", "time_precision", "fatalities",
@@ -113,8 +124,10 @@ def _place_compatible(ev: dict, can: dict) -> float | None:
 class Merger:
     """Links stored event rows to canonical events, through a DB-API connection."""
 
-    def __init__(self, db):
+    def __init__(self, db, embed: Callable[[list[str]], Any] | None = None):
         self.db = db
+        self._embed = embed  # texts -> unit-length rows; None: the pipeline's sentence encoder
+        self._vectors: dict[str, Any] = {}
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
         cur = self.db.execute(sql, tuple(params))
@@ -160,10 +173,36 @@ class Merger:
                 continue
             if can["sources"] and exclude_article in json.loads(can["sources"]):
                 continue  # one article's own events were already merged by the extractor
+            if score > 0 or ev["geonameid"] is None:  # not told at the very same place
+                sim = self.similarity(ev, can["id"])
+                if sim is not None and sim < SIM_APART:
+                    continue
             score += abs((_day(can["date"]) - day).days) * 5
             if best_score is None or score < best_score:
                 best, best_score = can["id"], score
         return best
+
+    def similarity(self, ev: dict, cid: str) -> float | None:
+        """How alike the report's evidence is to the closest of the canonical event's first reports
+        (None when either has no evidence text)."""
+        mine = _evidence_text(ev["evidence"])
+        theirs = [_evidence_text(r[0]) for r in self.db.execute(
+            "SELECT evidence FROM events WHERE canonical_id = ? ORDER BY id LIMIT 5", (cid,)).fetchall()]
+        theirs = [t for t in theirs if t]
+        if not mine or not theirs:
+            return None
+        vectors = self._vectors_of([mine, *theirs])
+        return max(float(vectors[mine] @ vectors[t]) for t in theirs)
+
+    def _vectors_of(self, texts: list[str]) -> dict[str, Any]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo:
+            if self._embed is None:
+                from .classify.features import encoder
+
+                self._embed = encoder().encode
+            self._vectors.update(zip(todo, self._embed(todo)))
+        return self._vectors
 
     def _candidates(self, ev: dict, day: dt.date) -> list[dict]:
         """The canonical events ``ev`` may merge into (no others can pass ``_place_compatible``)."""
@@ -198,6 +237,12 @@ class Merger:
         sets = ", ".join(f'"{c}" = ?' for c in CANONICAL_COLUMNS[1:])
         self.db.execute(f"UPDATE canonical_events SET {sets} WHERE id = ?",
                         tuple(values[c] for c in CANONICAL_COLUMNS[1:]) + (cid,))
+
+
+def _evidence_text(evidence: str | list | None) -> str:
+    """The start of a stored report's first evidence span (JSON as stored, or already read)."""
+    spans = json.loads(evidence) if isinstance(evidence, str) else evidence
+    return " ".join((spans[0].get("text") or "").split())[:EVIDENCE_CHARS] if spans else ""
 
 
 def _most_common(values: list) -> Any:
