@@ -147,6 +147,12 @@ def test_he_or_she_killed_counts_one_and_they_count_no_number(run):
     assert main(run("They were killed on Monday in an explosion near Kidal."))["counts"].get("killed", 0) == 0
 
 
+def test_shots_and_attackers_are_not_the_dead(run):
+    e = main(run("In Recife, a man was shot eight times and killed by two armed individuals on Monday."))
+    assert e["counts"].get("killed") == 1 and e["fatalities"] == 1
+    assert main(run("Two soldiers were killed by three gunmen in Zamfara on Monday."))["fatalities"] == 2
+
+
 def test_vague_share_of_people_is_not_a_statistic(pipeline):
     """'dozens of lawyers' (a crowd) is no share of a whole like '12 of the 34 capitals'."""
     result = pipeline.process(Article(

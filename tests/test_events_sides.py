@@ -158,3 +158,15 @@ def test_a_date_in_the_clause_that_holds_the_trigger_is_its_date(run):
     e = one(run("Ukrainian engineers were repairing a bridge near Izium when their lorry was struck by "
                 "a Russian missile on 16 February."))
     assert e.date == "2023-02-16" and e.actor1 == "Military Forces of Russia"
+
+
+# ---- a country is named with a capital ------------------------------------------------------
+
+def test_a_man_is_no_isle_of_man_and_armed_individuals_are_an_armed_group(run):
+    e = one(run("In Recife, a man was shot eight times and killed by two armed individuals on Monday."))
+    assert e.actor1 == "Unidentified Armed Group (Brazil)" and e.actor2 == "Civilians (Brazil)"
+
+
+def test_a_country_named_as_the_actor_is_its_state(run):
+    e = one(run("Turkey shelled Kurdish positions near Kobani on Monday."))
+    assert e.actor1 == "Military Forces of Turkey"

@@ -65,7 +65,8 @@ INSURGENTS = {"insurgents", "insurgent", "militants", "militant", "rebels", "reb
               "jihadists", "jihadist", "extremists", "guerrillas", "guerrilla", "terrorists", "group",
               "islamists", "separatists", "militia", "militias", "mujahideen"}
 GUNMEN = {"gunmen", "gunman", "assailants", "attackers", "unknown gunmen", "armed men", "bandits", "bomber",
-          "bombers", "unidentified men", "unknown men", "masked men", "militiamen", "militiaman", "kidnappers"}
+          "bombers", "unidentified men", "unknown men", "masked men", "militiamen", "militiaman", "kidnappers",
+          "armed individuals", "armed individual", "armed man", "hooded men", "shooter", "shooters", "hitmen"}
 CIVILIANS = {"civilians", "civilian", "residents", "villagers", "people", "children", "women", "families",
              "worker", "workers", "students", "farmers", "passengers", "shoppers", "pedestrians",
              "journalists", "journalist", "teachers", "doctors", "patients", "refugees", "prisoners",
@@ -186,7 +187,9 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
             cc = ctx.country_code(f"{w} {words[i + 1]} {words[i + 2]}")
         if cc:
             break
-    whole_cc = STATE_ABBREVIATIONS.get(low) or ctx.country_code(low)
+    # a country's name is written with a capital: "a man" is no Isle of Man, "turkey" no Turkey
+    whole_cc = STATE_ABBREVIATIONS.get(low) or (ctx.country_code(low) if p[:1].isupper() or " " in p.strip()
+                                                and any(c.isupper() for c in p) else None)
     state = whole_cc or cc or country_hint or ctx.country
     name = ctx.country_name(state) if state else None
     the_name = f"the {name}" if name and name.startswith(DEFINITE) else name

@@ -164,8 +164,8 @@ class Merger:
         day = _day(ev["date"])
         if day is None:
             return None
-        best, best_score = None, None
-        for can in self._candidates(ev, day):
+        scored = []
+        for k, can in enumerate(self._candidates(ev, day)):
             if can["n_reports"] == 0:
                 continue
             score = _place_compatible(ev, can)
@@ -173,14 +173,16 @@ class Merger:
                 continue
             if can["sources"] and exclude_article in json.loads(can["sources"]):
                 continue  # one article's own events were already merged by the extractor
-            if score > 0 or ev["geonameid"] is None:  # not told at the very same place
-                sim = self.similarity(ev, can["id"])
-                if sim is not None and sim < SIM_APART:
-                    continue
-            score += abs((_day(can["date"]) - day).days) * 5
-            if best_score is None or score < best_score:
-                best, best_score = can["id"], score
-        return best
+            scored.append((score + abs((_day(can["date"]) - day).days) * 5, k, score, can["id"]))
+        # the best-placed candidate whose sentences do not tell another event; the sentences are
+        # compared only where the place is not the very same (and only as far as needed)
+        for _, _, place_score, cid in sorted(scored):
+            if place_score == 0 and ev["geonameid"] is not None:
+                return cid
+            sim = self.similarity(ev, cid)
+            if sim is None or sim >= SIM_APART:
+                return cid
+        return None
 
     def similarity(self, ev: dict, cid: str) -> float | None:
         """How alike the report's evidence is to the closest of the canonical event's first reports

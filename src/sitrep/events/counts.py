@@ -125,12 +125,21 @@ def _person_class(noun) -> set[str]:
     return set()
 
 
+# what a number next to a harm word may count that is no one: "shot eight times"
+NOT_PEOPLE = frozenset({"times", "time", "rounds", "shots", "bullets", "hours", "minutes", "metres", "meters",
+                        "kilometres", "kilometers", "miles", "percent", "per", "cent"})
+
+
 def _kind_of(noun, num, category) -> str | None:
     """What a number counts: from its noun and the verb governing it. Weapons and vehicles are not
     people: '43 of the missiles were shot down' counts no one killed."""
     counted = _prep_object(noun, ("of",)) if noun.like_num else None
     if noun.lower_ in WEAPON_NOUNS or (counted is not None and counted.lower_ in WEAPON_NOUNS):
         return None
+    if noun.lower_ in NOT_PEOPLE:
+        return None  # "shot eight times", "hit twice in two hours"
+    if noun.dep_ == "pobj" and noun.head.dep_ == "agent":
+        return None  # "killed by two armed men": who did it, not who suffered it
     words = [noun.lower_] + [c.lower_ for c in noun.children] + [noun.head.lower_]
     verb = noun.head
     hops = 0
