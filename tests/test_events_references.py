@@ -41,3 +41,12 @@ def test_no_one_killed_is_not_a_killing(pipeline):
     text = "No civilians were killed when a drone fell on a field near the town of Kaya on Sunday, police said."
     assert all(e.fatalities in (0, None) for e in _events(pipeline, text))
     assert not any(e.sub_event_type == "Attack" for e in _events(pipeline, text))
+
+
+def test_the_bombing_of_a_place_that_continued_is_news_of_that_day(pipeline):
+    [e] = _events(pipeline, "The bombing of towns near Hama continued on Tuesday, activists said.")
+    assert e.sub_event_type == "Air/drone strike" and e.date == "2024-02-06"
+
+
+def test_the_fighting_continued_alone_reports_nothing_new(pipeline):
+    assert _events(pipeline, "The fighting continued.") == ()

@@ -47,8 +47,12 @@ def not_a_life_story(f: Frame, state: ArticleState) -> bool:
     """'Amina, whose brother was killed in the siege, now teaches in Mosul': an undated past told
     in a relative clause of a sentence about the present is background."""
     rel = next((a for a in [f.tok, *f.tok.ancestors][:5] if a.dep_ == "relcl"), None)
-    if rel is None or not (rel.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.lower_ in ("had", "has", "have")
-                                                             for c in rel.children)):
+    if rel is None:
+        return True
+    auxes = {c.lower_ for c in rel.children if c.dep_ in ("aux", "auxpass")}
+    # a simple or earlier past ("who lost", "who had fought", "whose brother was killed"); a present
+    # perfect ("where troops have taken the old city") is recent news
+    if auxes & {"has", "have"} or not (rel.tag_ == "VBD" or auxes & {"had", "was", "were"}):
         return True
     root = f.sent.root
     kids = list(root.children)

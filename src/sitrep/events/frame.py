@@ -36,6 +36,7 @@ from .lexicon import (
     FIRE_VERBS,
     FLAG_PREPS,
     FLAG_WORDS,
+    GO_ON_VERBS,
     HAPPEN_VERBS,
     LIGHT_VERBS,
     MONITOR_VERBS,
@@ -367,7 +368,8 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
     if tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("the", "these", "those") or (
             c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME")) for c in tok.children) \
             and not (not state.events_before and (tok.head.lower_ in HAPPEN_VERBS or (
-                tok.dep_ == "nsubjpass" and tok.head.lower_ in LIGHT_VERBS))):
+                tok.dep_ == "nsubjpass" and tok.head.lower_ in LIGHT_VERBS))) \
+            and not (tok.head.lower_ in GO_ON_VERBS and _prep_object(tok, ("of", "in", "on", "around", "near"))):
         return False  # "The clashes have ..." refers back; "the attack took place at 2100" reports it
     if tok.head.lower_ in CHARACTERISE and (tok.dep_ == "oprd" or any(
             c.dep_ in ("oprd", "xcomp") for c in tok.head.children)):

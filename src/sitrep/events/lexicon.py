@@ -180,6 +180,9 @@ FIRE_VERBS = {"fire", "fired", "fires", "firing", "launch", "launched", "launche
               "destroyed", "kill", "killed", "pound", "pounded", "damage", "damaged", "explode", "exploded",
               "drop", "dropped", "drops", "dropping"}
 HAPPEN_VERBS = {"occurred", "occurs", "happened", "happens", "took", "takes", "unfolded", "erupted", "broke"}
+# "the shelling of the town continued on Tuesday": a new day of what was told, reported as news
+GO_ON_VERBS = {"continued", "continues", "resumed", "resumes", "intensified", "intensifies", "raged", "rages",
+               "persisted", "persists"}
 
 
 # Verbs that report an event by its noun: "staged a protest", "held a rally", "carried out an attack".
