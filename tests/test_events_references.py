@@ -50,3 +50,14 @@ def test_the_bombing_of_a_place_that_continued_is_news_of_that_day(pipeline):
 
 def test_the_fighting_continued_alone_reports_nothing_new(pipeline):
     assert _events(pipeline, "The fighting continued.") == ()
+
+
+def test_plural_nouns_report_events_too(pipeline):
+    [e] = _events(pipeline, "Explosions rocked the centre of Kabul on Monday morning.")
+    assert e.sub_event_type == "Remote explosive/landmine/IED" and e.date == "2024-02-12"
+    assert [e.place.name for e in _events(pipeline, "Two bomb attacks were carried out in Quito last night.")] == ["Quito"]
+
+
+def test_plural_nouns_of_an_aggregate_are_no_event(pipeline):
+    assert _events(pipeline, "Attacks by the group have killed more than 500 people since 2011.") == ()
+    assert _events(pipeline, "Gold mines in the region employ thousands of people.") == ()

@@ -173,6 +173,32 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "aid": ([], ["humanitarian aid", "aid convoy", "aid delivery", "food aid"]),
 }
 
+# Plural nouns of violent and strategic triggers ("two bomb attacks were carried out", "explosions
+# rocked the city"); mass nouns and -ing forms but a few stay as they are. The rules and the
+# detector still tell one event from an aggregate ("attacks have killed 500 since 2011").
+PLURAL_CATEGORIES = ("clash", "attack", "kill", "airstrike", "shelling", "ied", "suicide", "grenade", "abduct",
+                     "sexual", "riot", "arrest", "destroy", "defuse", "capture", "recapture")
+_PLURAL_ING = {"bombing", "shooting", "kidnapping", "beheading", "lynching", "abduction"}
+_MASS = {"artillery", "arson", "unrest", "rioting", "looting", "fighting", "shelling", "bombardment", "fall",
+         "occupation", "liberation", "conquest", "crackdown", "detention",
+         # plurals mostly of something else: "gold mines", "drug seizures"
+         "mine", "seizure", "capture", "takeover", "recapture"}
+
+
+def _plural(noun: str) -> str | None:
+    if " " in noun or noun in _MASS or noun.endswith("s") or (noun.endswith("ing") and noun not in _PLURAL_ING):
+        return None
+    if noun.endswith(("x", "sh", "ch")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+for _category in PLURAL_CATEGORIES:
+    _verbs, _nouns = TRIGGERS[_category]
+    _nouns.extend(p for p in (_plural(n) for n in list(_nouns)) if p and p not in _nouns)
+
 PLOVER_OF_CATEGORY = {
     "deploy": "MOBILIZE", "offer": "AGREE", "reject": "REJECT", "request": "REQUEST",
     "threaten": "THREATEN", "talks": "CONSULT", "sanction": "SANCTION", "accuse": "ACCUSE",
