@@ -170,3 +170,15 @@ def test_a_man_is_no_isle_of_man_and_armed_individuals_are_an_armed_group(run):
 def test_a_country_named_as_the_actor_is_its_state(run):
     e = one(run("Turkey shelled Kurdish positions near Kobani on Monday."))
     assert e.actor1 == "Military Forces of Turkey"
+
+
+# ---- who shot it down ---------------------------------------------------------------------------
+
+def test_air_defences_are_the_forces_of_the_country_they_defend(run):
+    e = one(run("Air defences shot down two Russian drones in Kyiv on Monday."))
+    assert e.sub_event_type == "Disrupted weapons use"
+    assert (e.actor1, e.actor2) == ("Military Forces of Ukraine", "Military Forces of Russia")
+
+
+def test_flood_defences_that_failed_are_no_event(run):
+    assert run("Flood defences failed in Kyiv on Monday.") == []

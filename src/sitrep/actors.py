@@ -46,6 +46,7 @@ ORGANISATIONS = {
 # Which state organ a role word names.
 MILITARY = {"army", "troops", "soldiers", "forces", "military", "armed forces", "marines", "paratroopers",
             "commandos", "servicemen", "soldier", "troop", "navy", "air force", "airforce", "defence",
+            "defences", "defenses", "air defence", "air defense", "air defences", "air defenses",
             "defense", "general", "commander", "commanders", "units", "battalion", "brigade", "garrison",
             "security forces", "warplanes", "jets", "artillery", "gunships", "helicopters", "militaries",
             "missile", "missiles", "rocket", "rockets", "drone", "drones", "aircraft",
