@@ -182,3 +182,15 @@ def test_air_defences_are_the_forces_of_the_country_they_defend(run):
 
 def test_flood_defences_that_failed_are_no_event(run):
     assert run("Flood defences failed in Kyiv on Monday.") == []
+
+
+# ---- "over X": where something was shot down ---------------------------------------------------
+
+def test_drones_shot_down_over_a_city_are_placed_there(run):
+    e = one(run("Air defences shot down two drones over Kyiv on Monday."))
+    assert e.sub_event_type == "Disrupted weapons use" and e.place.name == "Kyiv"
+
+
+def test_a_row_over_a_person_names_no_place(pipeline):
+    out = pipeline.process(Article(text="The row over Jenkins deepened on Monday, his aides said.", published=PUBLISHED))
+    assert [m.text for m in out.places] == []

@@ -172,6 +172,7 @@ class Candidate:
     the: bool = False  # "the X" with X not followed by a noun
     unlisted: bool = False  # a place by its cue or NER label that the gazetteer does not hold
     recog: float = 0.0  # recognition confidence (0 = not yet, -1 = never)
+    aerial: bool = False  # "over X" / "above X": a cue only for a big place (drones shot down over Kyiv)
     qualifier: "Candidate | None" = None
     options: list = field(default_factory=list)
 
@@ -406,6 +407,8 @@ class CandidateFinder:
                 strong, weak, hint = self._cue(text, toks, i, j)
                 c = Candidate(t.start, toks[j - 1].end, surface, fold(surface), label, i, j,
                           in_ent and self._whole(toks, i, j, i0, j0), strong, weak, hint)
+                c.aerial = i > 0 and toks[i - 1].text.lower() in ("over", "above") and \
+                    not text[toks[i - 1].end:t.start].strip()
                 if kind == "abbr":
                     c.country_code = ABBREVIATIONS[surface]
                 elif kind == "city":

@@ -36,6 +36,7 @@ from .toponym_candidates import (
 )
 
 _DETERMINERS = frozenset("the a an this that these those his her its their our my your every each no".split())
+AERIAL_POPULATION = 100_000  # "over X" names a place only when X is mainly a city this big (or a province)
 LISTSEP = re.compile(r"^\s*(?:,|,?\s*(?:and|or))\s*$")  # between two items of a list of places
 _NOT_AFTER = frozenset("virus fever flu disease syndrome strain outbreak vaccine".split())
 
@@ -109,6 +110,9 @@ class Recognizer:
             return -1.0
         if c.label in ("GPE", "LOC"):
             return 0.9
+        if c.aerial and not (c.strong or c.weak) and c.label in (None, "PERSON", "ORG") and \
+                word not in lowered and self._big_city(c) and not self._run_extends(toks, c):
+            return 0.6  # "shot down over Kyiv" (NER said PERSON); "the row over Jenkins" is no town
         if c.label == "FAC":
             return 0.75 if c.whole_ent or c.strong else 0.0
         # a name known only as an alternate name of a town ("Whitehall", "Taliban") needs a strong cue
@@ -179,6 +183,11 @@ class Recognizer:
     @staticmethod
     def _ends_in_feature(toks: list[Token], c: Candidate) -> bool:
         return c.j - c.i > 1 and toks[c.j - 1].text.lower() in FEATURE_AFTER
+
+    def _big_city(self, c: Candidate) -> bool:
+        """The name's main meaning is a city of AERIAL_POPULATION people, a province or a country."""
+        return any(k == 0 and (p.population >= AERIAL_POPULATION or p.is_country or p.feature_code == "ADM1")
+                   for p, k in self.gaz.lookup(c.text)[:5])
 
     def _sizeable(self, c: Candidate, pop: int) -> bool:
         """A place of at least ``pop`` people (or a province) has this name or a variant of it
