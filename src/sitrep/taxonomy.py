@@ -195,9 +195,13 @@ def _plural(noun: str) -> str | None:
     return noun + "s"
 
 
-for _category in PLURAL_CATEGORIES:
-    _verbs, _nouns = TRIGGERS[_category]
-    _nouns.extend(p for p in (_plural(n) for n in list(_nouns)) if p and p not in _nouns)
+def _add_plurals() -> None:
+    for category in PLURAL_CATEGORIES:
+        nouns = TRIGGERS[category][1]
+        nouns.extend(p for p in (_plural(n) for n in list(nouns)) if p and p not in nouns)
+
+
+_add_plurals()
 
 PLOVER_OF_CATEGORY = {
     "deploy": "MOBILIZE", "offer": "AGREE", "reject": "REJECT", "request": "REQUEST",

@@ -59,8 +59,7 @@ def not_a_life_story(f: Frame, state: ArticleState) -> bool:
     present = root.tag_ in ("VBZ", "VBP") or root.tag_ == "VBN" and any(  # "have now joined"
         c.dep_ == "aux" and c.lower_ in ("has", "have") for c in kids) or root.tag_ == "VB" and any(
         c.dep_ == "nsubj" for c in kids) and not any(c.dep_ == "aux" for c in kids)  # "the men now guard": VBP mis-tagged
-    if not present or root.lower_ in SAY_VERBS or any(c.dep_ == "aux" and c.tag_ in ("VBD", "MD")
-                                                      for c in root.children):
+    if not present or root.lower_ in SAY_VERBS or any(c.dep_ == "aux" and c.tag_ in ("VBD", "MD") for c in kids):
         return True
     dated = any(t.ent_type_ in ("DATE", "TIME") for t in rel.subtree)
     return dated

@@ -82,7 +82,7 @@ def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_D
         territorial = top in TERRITORY_TYPES and d.category not in TERRITORIAL
         # ... and a riot or a protest needs a crowd: an armed group the rules found acting stays armed
         # (with no actor found, the sentence must at least name a crowd: "a man wounded in an attack")
-        crowdless = ACLED_SUB_TYPES.get(top) in ("Riots", "Protests") and not d.crowd_actor and \
+        crowdless = top in CROWD_SUB_TYPES and not d.crowd_actor and \
             d.sub_event_type not in CROWD_SUB_TYPES and (d.actor1 is not None or not _names_a_crowd(sent))
         if top != d.sub_event_type and top != "Other" and p_top >= OVERRIDE_P and not territorial and \
                 not crowdless and \
