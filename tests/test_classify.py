@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from sitrep.classify import DETECT_CLASSES, Detector, Typer, get_step, register
+from sitrep.classify import DETECT_CLASSES, Detector, Screen, Typer, get_step, register
 from sitrep.classify import training
 from sitrep.classify.features import SentenceContext, encoder, featurize, hashed, words
 from sitrep.classify.linear import LinearModel
@@ -82,6 +82,27 @@ def test_the_shipped_detector_tells_events_from_the_rest():
     assert set(det.model.labels) == set(DETECT_CLASSES)
 
 
+def test_the_shipped_screen_lets_events_through_and_rules_out_what_surely_is_none():
+    screen = get_step("screen")
+    ctx = SentenceContext(published=PUB, index=2, paragraph=1)
+    assert 0 < screen.floor < 0.5 and not screen.model.dense  # words only: nothing to encode
+    for text in ("Gunmen shot dead three farmers in a village near Jos on Wednesday, police said.",
+                 "Police fired tear gas at students who blocked the main road in Dhaka on Thursday.",
+                 "An air strike hit a fuel depot outside the port city overnight, the army said."):
+        assert screen.passes(text, ctx), text
+    for text in ("Sign up to our newsletter for the latest updates on the conflict.",
+                 "Opinion: the world looks away while the bombing of hospitals becomes routine.",
+                 "Should the ceasefire collapse, aid groups say, a new wave of attacks would follow."):
+        assert not screen.passes(text, ctx), text
+
+
+def test_a_screen_with_an_encoder_is_refused(tmp_path):
+    detector = get_step("detect")
+    assert detector.model.dense  # the detector reads the embedding, so it cannot be a screen
+    with pytest.raises(ValueError, match="words only"):
+        Screen(detector.model)
+
+
 def test_the_shipped_typer_ranks_sub_types():
     typer = get_step("type")
     assert typer.type("A drone strike hit a car on the highway, killing two commanders.")[0][0] == "Air/drone strike"
@@ -135,7 +156,10 @@ def test_train_fits_both_models_from_a_folder(tmp_path):
     assert 36 < report["detect"]["n_train"] + report["detect"]["n_dev"] < 60
     det = Detector.load(tmp_path / "models" / "detect.npz")
     typer = Typer.load(tmp_path / "models" / "type.npz")
-    assert set(det.model.labels) == {"happened", "future"}
+    screen = Screen.load(tmp_path / "models" / "screen.npz")
+    assert set(det.model.labels) == set(screen.model.labels) == {"happened", "future"}
+    assert 0 <= report["screen"]["floor"] == screen.floor < 1
+    assert screen.passes("A jet bombed a depot in district 40 on Monday.", SentenceContext(published=PUB))
     assert typer.type("A jet bombed a depot in district 40 on Monday.")[0][0] == "Air/drone strike"
 
 

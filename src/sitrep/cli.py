@@ -290,7 +290,7 @@ def report(db, since, until, country, fmt, min_confidence):
               help="Folder of labelled *.jsonl sentences (default: the project's own, data/training/).")
 @click.option("--acled", type=click.Path(exists=True, dir_okay=False), metavar="EXPORT.csv",
               help="Also train the typer on an ACLED export's notes (your licensed data).")
-@click.option("--out", type=click.Path(file_okay=False), help="Where to write detect.npz and type.npz "
+@click.option("--out", type=click.Path(file_okay=False), help="Where to write detect.npz, type.npz and screen.npz "
               "(default: the installed models, data/models/).")
 @model_option
 @handle_errors

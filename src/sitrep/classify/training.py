@@ -37,6 +37,9 @@ from .linear import LinearModel
 from .steps import DETECT_CLASSES, models_dir
 
 C_GRID = (1.0, 4.0, 16.0)
+# The screen (hashed words and tags only) must let through this share of the dev split's
+# "happened" sentences; its floor on p(happened) is set so, and a sentence below it is never encoded.
+SCREEN_KEEP = 0.995
 T_GRID = tuple(round(0.1 * 1.08 ** i, 3) for i in range(50))  # 0.1 .. 4.3
 
 
@@ -196,10 +199,27 @@ def _fit(x, y, c: float, seed: int = 0):
     return LogisticRegression(C=c, max_iter=3000, random_state=seed, class_weight="balanced").fit(x, y)
 
 
-def _temperature(model, x, y) -> float:
+def _margins(model, x) -> np.ndarray:
     z = model.decision_function(x)
     if z.ndim == 1:  # two classes: sklearn gives one margin, the softmax of (-z/2, z/2) is its sigmoid
         z = np.column_stack([-z / 2, z / 2])
+    return z
+
+
+def _proba(model, x, t: float) -> np.ndarray:
+    s = _margins(model, x) / t
+    s = np.exp(s - s.max(axis=1, keepdims=True))
+    return s / s.sum(axis=1, keepdims=True)
+
+
+def _floor(model, x, y, t: float, label: str) -> float:
+    """The p(label) that SCREEN_KEEP of the sentences labelled ``label`` reach (rounded down)."""
+    p = _proba(model, x, t)[:, list(model.classes_).index(label)][y == label]
+    return round(float(np.floor(np.quantile(p, 1 - SCREEN_KEEP) * 1000)) / 1000, 3) if len(p) else 0.0
+
+
+def _temperature(model, x, y) -> float:
+    z = _margins(model, x)
     classes = list(model.classes_)
     yi = np.array([classes.index(v) for v in y])
     best, best_nll = 1.0, None
@@ -220,7 +240,9 @@ def _macro_f1(y, pred) -> float:
 
 
 def _train_one(name: str, feats: list[list[str]], labels: list[str], dev: list[bool], out: TextIO,
-               dense: np.ndarray | None = None) -> LinearModel:
+               dense: np.ndarray | None = None, floor_of: str | None = None) -> LinearModel:
+    """A model fitted as the module says; with ``floor_of`` its meta also holds the ``floor`` on
+    p(floor_of) that lets SCREEN_KEEP of the dev split's sentences of that label through."""
     tr = [i for i, d in enumerate(dev) if not d]
     dv = [i for i, d in enumerate(dev) if d]
     x = _matrix(feats, dense)
@@ -246,6 +268,10 @@ def _train_one(name: str, feats: list[list[str]], labels: list[str], dev: list[b
     meta = {"C": best_c, "dev_accuracy": acc, "dev_macro_f1": best_f1, "dev_majority_baseline": base,
             "n_train": len(tr), "n_dev": len(dv), "labels": dict(Counter(labels)),
             "encoder": encoder().name if dense is not None else None}
+    if floor_of is not None:
+        meta["floor"] = _floor(dev_model, x[dv], y[dv], temp, floor_of)
+        out.write(f"  {name}: floor p({floor_of}) {meta['floor']} lets {SCREEN_KEEP:.1%} of the dev split's "
+                  f"{floor_of!r} sentences through\n")
     coef, bias = final.coef_, final.intercept_
     if coef.shape[0] == 1:  # two classes, as in _temperature
         coef, bias = np.vstack([-coef / 2, coef / 2]), np.concatenate([-bias / 2, bias / 2])
@@ -255,7 +281,7 @@ def _train_one(name: str, feats: list[list[str]], labels: list[str], dev: list[b
 
 def train(out_dir: Path | None = None, *, data: Path | None = None, acled: Path | None = None,
           nlp=None, out: TextIO = sys.stdout, use_encoder: bool = True) -> dict:
-    """Fit detect.npz and type.npz; returns the dev figures."""
+    """Fit detect.npz, type.npz and screen.npz; returns the dev figures."""
     t0 = time.perf_counter()
     out_dir = out_dir or models_dir()
     examples, dups = load_examples(data)
@@ -273,6 +299,8 @@ def train(out_dir: Path | None = None, *, data: Path | None = None, acled: Path 
              for e, t in zip(examples, tags)]
     emb = _embed([e.text for e in examples], use_encoder, out)
     detector = _train_one("detect", feats, [e.detect for e in examples], dev, out, emb)
+    # the screen: the detector's question from the words alone, so that a sentence it rules out is never encoded
+    screen = _train_one("screen", feats, [e.detect for e in examples], dev, out, None, floor_of="happened")
     typed = [i for i, e in enumerate(examples[:base]) if e.sub_event_type]
     t_examples = [examples[i] for i in typed]
     t_tags = [tags[i] for i in typed]
@@ -289,8 +317,10 @@ def train(out_dir: Path | None = None, *, data: Path | None = None, acled: Path 
     typer = _train_one("type", t_feats, [e.sub_event_type for e in t_examples], t_dev, out, t_emb)
     detector.save(out_dir / "detect.npz")
     typer.save(out_dir / "type.npz")
-    report = {"detect": detector.meta, "type": typer.meta, "seconds": round(time.perf_counter() - t0, 1)}
-    size = sum((out_dir / f).stat().st_size for f in ("detect.npz", "type.npz"))
-    out.write(f"wrote {out_dir / 'detect.npz'} and {out_dir / 'type.npz'} ({size / 1e6:.1f} MB) in "
-              f"{report['seconds']} s\n")
+    screen.save(out_dir / "screen.npz")
+    report = {"detect": detector.meta, "type": typer.meta, "screen": screen.meta,
+              "seconds": round(time.perf_counter() - t0, 1)}
+    files = ("detect.npz", "type.npz", "screen.npz")
+    size = sum((out_dir / f).stat().st_size for f in files)
+    out.write(f"wrote {', '.join(files)} to {out_dir} ({size / 1e6:.1f} MB) in {report['seconds']} s\n")
     return report

@@ -8,7 +8,8 @@
 3. Confirmations and denials in later sentences update earlier claims
    (``updates``), and a place named only earlier in a paragraph fills in.
 4. The learned gate (``gate``) keeps the drafts whose sentence reports an event
-   that happened, types them and scores them.
+   that happened, types them and scores them (a cheap screen first rules out,
+   from the words alone, sentences that surely report none).
 5. Reports of one event inside the article are merged (``merging``) and the
    drafts become frozen ``model.Event`` objects (``finish``).
 
@@ -42,19 +43,20 @@ from .where import _nearest_place, _not_where, can_be_scene
 class EventExtractor:
     """Finds events in one parsed article. ``geo`` is the Gazetteer (country names, demonyms)."""
 
-    def __init__(self, geo, detector=None, typer=None):
+    def __init__(self, geo, detector=None, typer=None, screen=None):
         from ..classify import get_step
 
         self.countries = Countries(geo)
         self.detector = detector or get_step("detect")
         self.typer = typer or get_step("type")
+        self.screen = screen or get_step("screen")
 
     def extract(self, doc, article: Article, mentions: list[PlaceMention]) -> tuple[list[Event], list]:
         """Events and statistics of one parsed article."""
         ctx = actor_context(doc, mentions, self.countries)
         state = ArticleState.read(doc, article.published, mentions, ctx, self.countries)
         drafts, stats = read_sentences(state)
-        drafts = gate.apply(drafts, state, self.detector, self.typer)
+        drafts = gate.apply(drafts, state, self.detector, self.typer, self.screen)
         drafts = _merge(drafts)
         settle(drafts, state)
         return [finish(d, article, state) for d in drafts], stats

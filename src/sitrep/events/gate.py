@@ -52,13 +52,18 @@ def _type_p(probs: dict[str, float], sub: str) -> float:
     return probs.get(sub, 0.0)
 
 
-def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_Draft]:
-    """The drafts whose sentence reports an event that happened, typed and scored."""
+def apply(drafts: list[_Draft], state: ArticleState, detector, typer, screen=None) -> list[_Draft]:
+    """The drafts whose sentence reports an event that happened, typed and scored.
+
+    With a ``screen``, the sentences it rules out are dropped before anything is encoded."""
     detections: dict[int, object] = {}
     types: dict[int, list[tuple[str, float]]] = {}
     kept = []
+    tags = {si: token_tags(state.sents[si]) for si in sorted({d.sent_index for d in drafts
+                                                                 if d.sub_event_type is not None})}
+    wanted = [si for si in tags
+              if screen is None or screen.passes(state.sents[si].text, _context(state, si), tags[si])]
     # the sentences to decide, encoded in one batch (the steps then find them in the encoder's cache)
-    wanted = sorted({d.sent_index for d in drafts if d.sub_event_type is not None})
     if wanted:
         encoder().encode([state.sents[si].text for si in wanted])
     for d in drafts:
@@ -67,10 +72,11 @@ def apply(drafts: list[_Draft], state: ArticleState, detector, typer) -> list[_D
             continue
         si = d.sent_index
         sent = state.sents[si]
+        if si not in detections and si not in wanted:
+            continue  # the screen saw no event in its words
         if si not in detections:
-            tags = token_tags(sent)
-            detections[si] = detector.detect(sent.text, _context(state, si), tags)
-            types[si] = typer.type(sent.text, tags)
+            detections[si] = detector.detect(sent.text, _context(state, si), tags[si])
+            types[si] = typer.type(sent.text, tags[si])
         det = detections[si]
         if det.happened < MIN_HAPPENED or d.status in ("planned", "threatened"):
             continue  # not a sentence that reports a happened event, or the trigger's own clause is a plan
