@@ -10,4 +10,6 @@ echo
 echo "More on the same database:"
 echo "  .venv/bin/sitrep control --db $db                 # who holds which place since when"
 echo "  .venv/bin/sitrep report --db $db --since 2022-09-01 --until 2022-11-15 --format html > report.html"
-echo "  .venv/bin/sitrep events --db $db --format csv > events.csv   # ACLED-style columns"
+echo "  .venv/bin/sitrep events --db $db --format csv > events.csv   # ACLED's columns, merged events"
+echo "  .venv/bin/sitrep events --db $db --type 'Air/drone strike' --country Ukraine --search drone"
+echo "  .venv/bin/sitrep serve --db $db                   # map dashboard at http://127.0.0.1:8000/, JSON API at /api/"

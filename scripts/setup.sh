@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything sitrep needs, offline but for the package registries:
 # a virtualenv in .venv, pinned dependencies, the pinned spaCy model (by hash),
-# and the compiled gazetteer. Safe to run again: it only does what is missing.
+# the compiled gazetteer, and the dashboard's JS libraries from npm. Safe to run
+# again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
@@ -25,3 +26,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 # The place index is compiled once from the installed GeoNames packages.
 .venv/bin/sitrep gazetteer build --if-missing
+# The dashboard's map libraries and country outlines, from npm (Debian's npm if it is missing).
+bash scripts/debian.sh npm=npm
+bash scripts/web/install.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up, then run the test suite (it needs nothing outside the repository).
+# Set up, then run the test suite (it needs nothing outside the repository but the
+# Debian packages it installs: a headless Chromium and its driver for the dashboard tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/debian.sh chromium=chromium chromedriver=chromium-driver
 exec .venv/bin/python -m pytest -q "$@"

@@ -15,9 +15,11 @@ from sitrep.store import Store
 from test_store import GAZA, make_result
 
 ACLED_HEADER = (
-    "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,actor2,"
-    "country,iso,admin1,admin2,location,latitude,longitude,geo_precision,source,source_url,"
-    "notes,fatalities,plover,status,claim,claimed_by,counts,confidence,article_id"
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+    "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
+    "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
+    "tags,timestamp,canonical_id,n_reports,n_sources,confidence,status,claim,claimed_by,plover,counts,"
+    "fatalities_reported,source_url,article_id,published,stored_admin1"
 )
 
 
@@ -56,8 +58,9 @@ def test_csv_values(rows):
     assert (first["plover"], first["status"], first["claim"], first["article_id"]) == \
         ("AIRSTRIKE", "happened", "reported", "a1")
     assert first["confidence"] == "0.75"
-    # unknown fatalities stay empty (not ACLED's 0); ACLED country spelling
-    assert gaza["fatalities"] == "" and gaza["country"] == "Palestine" and gaza["iso"] == "275"
+    # unknown fatalities: ACLED's 0, and empty in sitrep's own column; ACLED country spelling
+    assert (gaza["fatalities"], gaza["fatalities_reported"], first["fatalities_reported"]) == ("0", "", "2")
+    assert gaza["country"] == "Palestine" and gaza["iso"] == "275"
     assert nowhere["country"] == nowhere["location"] == nowhere["latitude"] == ""
 
 
@@ -75,8 +78,9 @@ def test_geojson_points_lon_lat(rows):
     assert write_geojson(rows, out) == 1  # the event without a place
     doc = json.loads(out.getvalue())
     assert doc["type"] == "FeatureCollection"
-    assert [f["id"] for f in doc["features"]] == ["a1-e0", "a2-e0"]
-    for f in doc["features"]:
+    assert [f["id"] for f in doc["features"]] == ["a1-e0", "a2-e0", "a3-e0"]
+    located, nowhere = doc["features"][:2], doc["features"][2]
+    for f in located:
         assert f["type"] == "Feature" and f["geometry"]["type"] == "Point"
         lon, lat = f["geometry"]["coordinates"]
         assert (lat, lon) == (f["properties"]["latitude"], f["properties"]["longitude"])
@@ -84,13 +88,14 @@ def test_geojson_points_lon_lat(rows):
         assert "evidence" not in f["properties"]
         assert f["properties"]["url"].startswith("https://")
     assert doc["features"][0]["geometry"]["coordinates"] == [30.5238, 50.45466]
+    assert nowhere["geometry"] is None and nowhere["properties"]["id"] == "a3-e0"  # kept, without a point
 
 
-def test_geojson_drops_bad_coordinates():
+def test_geojson_bad_coordinates_get_no_point():
     row = {"id": "x", "latitude": 95.0, "longitude": 10.0}
     out = io.StringIO()
     assert write_geojson([row, dict(row, latitude=float("nan"))], out) == 2
-    assert json.loads(out.getvalue())["features"] == []
+    assert [f["geometry"] for f in json.loads(out.getvalue())["features"]] == [None, None]
 
 
 def test_jsonl_one_object_per_line(rows):

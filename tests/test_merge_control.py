@@ -7,6 +7,7 @@ input it is about.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -198,6 +199,31 @@ def test_report_links_every_line_to_its_sources(store):
     assert "Reported fatalities: at least 50 (reports range up to 52)" in text
     assert "**Kupiansk** to Russia (confirmed)" in text
     items = [line for line in lines if line.startswith("- 2022") or (line.startswith("- ") and ": [" in line)]
-    assert items and all("](https://example.org/" in line for line in items)
+    # each source links to its article view (sitrep serve), then to the original page
+    assert items and all("](http://127.0.0.1:8000/articles/" in line and "([original](https://example.org/" in line
+                         for line in items)
     html_page = report.to_html(lines)
-    assert html_page.startswith("<!doctype html>") and '<a href="https://example.org/k1">Wire A</a>' in html_page
+    assert html_page.startswith("<!doctype html>")
+    assert '<a href="http://127.0.0.1:8000/articles/k1">Wire A</a> (<a href="https://example.org/k1">original</a>)' \
+        in html_page
+
+
+def test_report_html_has_a_map_and_a_weekly_chart_and_links_without_a_url_work(store):
+    store.save([_result(_article("k1", "2022-04-08", "Wire A"),
+                        _event("k1", 0, "Shelling/artillery/missile attack", CITY, "2022-04-08",
+                               "Military Forces of Russia", fatalities=5)),
+                _result(Article(text="x" * 40, id="nourl", published=dt.date(2022, 4, 20), source="Wire C"),
+                        _event("nourl", 0, "Armed clash", CITY, "2022-04-19", "Military Forces of Russia"))])
+    out = io.StringIO()
+    report.write(store, out, dt.date(2022, 4, 1), dt.date(2022, 4, 30), fmt="html", base_url="http://host:9")
+    page = out.getvalue()
+    assert page.count('<svg class="map"') == 1 and page.count("<circle") == 2
+    assert '<svg class="chart"' in page and page.count("<rect x=") == 2  # two weeks, one type each
+    assert '<a href="http://host:9/articles/nourl">Wire C</a>' in page  # no URL: the article view still links
+    assert 'href="#' not in page
+
+
+def test_a_report_without_events_has_no_figures(store):
+    out = io.StringIO()
+    report.write(store, out, dt.date(2030, 1, 1), dt.date(2030, 1, 31), fmt="html")
+    assert "<svg" not in out.getvalue() and "<h1>" in out.getvalue()

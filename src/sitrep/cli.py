@@ -208,27 +208,61 @@ def ingest(paths, published, db, model, gazetteer, quiet, max_chars, max_seconds
     sys.exit(EXIT_SOME_FAILED if inputs.failed else EXIT_OK)
 
 
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+def _write_events(rows: list[dict], fmt: str, fields: tuple[str, ...]) -> None:
+    """Write query rows in ``fmt``; with CSV, ``fields`` name CSV columns."""
+    if fmt == "csv":
+        export.write_csv(rows, sys.stdout, columns=fields)
+    elif fmt == "geojson":
+        unplaced = export.write_geojson(rows, sys.stdout)
+        if unplaced:
+            click.echo(f"sitrep: {unplaced} of {len(rows)} events have no coordinates: written with a null "
+                       f"geometry", err=True)
+    else:
+        {"table": export.write_table, "jsonl": export.write_jsonl}[fmt](rows, sys.stdout)
+
+
 @cli.command()
 @db_option
 @click.option("--since", callback=_date, metavar="YYYY-MM-DD")
 @click.option("--until", callback=_date, metavar="YYYY-MM-DD")
-@click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. AF.")
+@click.option("--country", metavar="CC|NAME", help="ISO 3166 code or country name, e.g. AF or Afghanistan.")
+@click.option("--admin1", metavar="NAME", help="Province/region, as stored or as ACLED spells it (e.g. Aleppo).")
+@click.option("--place", metavar="NAME", help="Location name (case-insensitive).")
 @click.option("--type", "event_type", metavar="T", help="ACLED event or sub-event type, or PLOVER code.")
+@click.option("--actor", metavar="TEXT", help="Part of an actor's name, e.g. Taliban.")
+@click.option("--claim", metavar="C", help="reported, claimed, confirmed, denied or disputed.")
+@click.option("--status", metavar="S", help="happened, planned, threatened or attempted.")
+@click.option("--min-fatalities", type=click.IntRange(min=0), metavar="N")
+@min_confidence_option
+@click.option("--search", metavar="TEXT", help="Words that must all occur in the evidence sentences.")
+@click.option("--reports", is_flag=True, help="One row per report (with its canonical_id), not per merged event.")
+@click.option("--political", is_flag=True, help="Include PLOVER-only political acts (offers, calls, threats).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N")
+@click.option("--fields", metavar="A,B,C", help="Keep only these fields (with --format csv: these CSV columns).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "geojson"]), default="table",
               show_default=True)
-@min_confidence_option
-@click.option("--political", is_flag=True, help="Include PLOVER-only political acts (offers, calls, threats).")
 @handle_errors
-def events(db, since, until, country, event_type, fmt, min_confidence, political):
-    """Query stored events and export them (CSV uses ACLED's column names)."""
+def events(db, since, until, country, admin1, place, event_type, actor, claim, status, min_fatalities,
+           min_confidence, search, reports, political, limit, offset, fields, fmt):
+    """Query stored events (merged across reports) and export them (CSV: ACLED's columns, then sitrep's)."""
+    from .query import EventQuery, run
     from .store import Store
 
+    columns = _split(fields)
+    q = EventQuery(since=since, until=until, country=country, admin1=admin1, place=place, event_type=event_type,
+                   actor=actor, claim=claim, status=status, min_fatalities=min_fatalities, text=search,
+                   reports=reports, political=political, limit=limit, offset=offset,
+                   fields=() if fmt == "csv" else columns, **_conf(min_confidence))
+    if fmt == "csv":
+        export.csv_columns(columns)  # a wrong column name fails before the database is read
     with Store.open(db, read_only=True) as store:
-        rows = store.events(since=since, until=until, country=country, event_type=event_type,
-                            political=political, **_conf(min_confidence))
-    writer = {"table": export.write_table, "csv": export.write_csv, "jsonl": export.write_jsonl,
-              "geojson": export.write_geojson}[fmt]
-    writer(rows, sys.stdout)
+        rows = run(store, q)
+    _write_events(rows, fmt, columns)
 
 
 @cli.command()
@@ -272,9 +306,11 @@ def control(db, as_of, country, fmt, min_confidence):
 @click.option("--until", callback=_date, required=True, metavar="YYYY-MM-DD")
 @click.option("--country", metavar="CC", help="ISO 3166 alpha-2 code, e.g. UA.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, metavar="URL",
+              help="Where `sitrep serve` runs: each source links to its article view there.")
 @min_confidence_option
 @handle_errors
-def report(db, since, until, country, fmt, min_confidence):
+def report(db, since, until, country, fmt, base_url, min_confidence):
     """A situation report for a period: headline figures, changes of control, timeline, sources."""
     from . import report as rep
     from .store import Store
@@ -282,7 +318,34 @@ def report(db, since, until, country, fmt, min_confidence):
     if since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     with Store.open(db, read_only=True) as store:
-        rep.write(store, sys.stdout, since, until, country, fmt, **_conf(min_confidence))
+        rep.write(store, sys.stdout, since, until, country, fmt, base_url=base_url, **_conf(min_confidence))
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--token", envvar="SITREP_TOKEN", metavar="SECRET",
+              help="Accept POST /api/articles from clients that send 'Authorization: Bearer SECRET' "
+                   "(also $SITREP_TOKEN). Without it the service is read-only.")
+@model_option
+@gazetteer_option
+@handle_errors
+def serve(db, host, port, token, model, gazetteer):
+    """The dashboard at / and the JSON API at /api/ (OpenAPI at /openapi.json) over the database."""
+    import uvicorn
+
+    from . import web
+    from .api import Settings, create_app
+    from .store import Store
+
+    Store.open(db, read_only=True).close()  # a missing or foreign file is refused now, not at the first request
+    if not web.ready():
+        click.echo(f"sitrep: warning: {web.NOT_READY}; the API works without them", err=True)
+    click.echo(f"sitrep: serving {db} at http://{host}:{port}/ ({'accepts POSTed articles' if token else 'read-only'}); "
+               f"Ctrl-C stops", err=True)
+    app = create_app(Settings(db=db, token=token or None, model=model, gazetteer=gazetteer))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()

@@ -1,41 +1,62 @@
 """Writing events out: CSV (ACLED columns), GeoJSON, JSON Lines and text tables.
 
-The row writers take the dicts returned by ``Store.events`` and write to any
-text stream; each returns how many rows it wrote (``write_geojson``: how many
-it left out for lack of coordinates).
+The row writers take the dicts returned by ``query.run`` (or ``Store.events``) and
+write to any text stream; each returns how many rows it wrote (``write_geojson``:
+how many had no coordinates, written with a null geometry).
 
-CSV notes, differing from ACLED on purpose:
+CSV (``write_csv``): every column of ACLED's current export, in ACLED's order and with its
+meaning and types (``ACLED_COLUMNS``), then sitrep's own (``SITREP_COLUMNS``). Where sitrep
+knows less than an ACLED coder, or knows it differently:
 
-* ``fatalities`` is left empty when the article gives no number. ACLED writes
-  0 there; in sitrep "0" means the article says nobody was killed.
-* ``notes`` is the evidence sentence(s) the event was extracted from, joined by
-  a space (ACLED's notes are an analyst's summary). ``Event.notes`` is not in
-  the CSV; it is in the JSON Lines output.
-* ``iso`` is the ISO 3166 numeric code (ACLED's ``iso``); empty for Kosovo and
-  unknown codes. ``country`` uses ACLED's spelling where it differs from ISO.
+* ``fatalities`` is 0 when the article gives no number (ACLED's convention, so the column
+  stays an integer); ``fatalities_reported`` keeps sitrep's distinction: empty there means
+  no number was given, "0" that the article says nobody was killed.
+* ``notes`` is the evidence sentence(s) the event was extracted from, joined by a space
+  (ACLED's notes are an analyst's summary). ``Event.notes`` is in the JSON Lines output.
+* ``inter1``/``inter2`` come from the actor names sitrep writes (data/acled_inter.json);
+  0 where there is no actor or its kind is unknown. ``interaction`` is the two codes,
+  smaller first (an actor alone: its code times ten), as ACLED writes it.
+* ``admin1`` is spelled as ACLED spells it where sitrep knows the spelling
+  (data/acled_admin1.json), else as stored. ``region`` is ACLED's region of the country.
+* ``source`` is the outlet's name (from the URL's domain when the stored source is a URL);
+  the article's URL is in ``source_url``. ``timestamp`` is when the article was stored
+  (Unix seconds); ``assoc_actor_1/2``, ``admin3``, ``source_scale`` and ``tags`` stay empty.
+* ``iso`` is the ISO 3166 numeric code; 0 for Kosovo and unknown codes. ``country`` uses
+  ACLED's spelling where it differs from ISO.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import re
 import shutil
+import unicodedata
 from functools import lru_cache
+from importlib import resources
 from typing import Any, Iterable, Mapping, TextIO
+from urllib.parse import urlsplit
 
+from .actors import state_name
+from .errors import UsageError
 from .model import ArticleResult, Event
 
-CSV_COLUMNS = (
-    # ACLED columns, same meaning, ACLED order
-    "event_id_cnty", "event_date", "year", "time_precision", "event_type",
-    "sub_event_type", "actor1", "actor2", "country", "iso", "admin1", "admin2",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_url",
-    "notes", "fatalities",
-    # sitrep's own
-    "plover", "status", "claim", "claimed_by", "counts", "confidence", "article_id",
+#: ACLED's current export, in its order (see ACLED's codebook).
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
 )
+#: sitrep's own columns, after ACLED's.
+SITREP_COLUMNS = (
+    "canonical_id", "n_reports", "n_sources", "confidence", "status", "claim", "claimed_by", "plover",
+    "counts", "fatalities_reported", "source_url", "article_id", "published", "stored_admin1",
+)
+CSV_COLUMNS = ACLED_COLUMNS + SITREP_COLUMNS
 #: Row keys left out of GeoJSON properties (long text; the url points to it).
 HEAVY_KEYS = ("evidence",)
 
@@ -47,6 +68,7 @@ _ACLED_NAMES = {
     "PS": "Palestine", "RU": "Russia", "SY": "Syria", "SZ": "eSwatini", "TR": "Turkey",
     "TW": "Taiwan", "TZ": "Tanzania", "VE": "Venezuela", "VN": "Vietnam",
     "XK": "Kosovo", "FM": "Micronesia", "VA": "Vatican City", "BN": "Brunei",
+    "CW": "Curacao", "RE": "Reunion", "TL": "East Timor",
 }
 
 
@@ -61,6 +83,113 @@ def country(code: str | None) -> tuple[str, str]:
     entry = pycountry.countries.get(alpha_2=code)
     name = _ACLED_NAMES.get(code) or (entry.name if entry else code)
     return name, str(int(entry.numeric)) if entry else ""
+
+
+def name_key(text: str) -> str:
+    """A name compared case-, accent- and spacing-insensitively ("Curaçao" = "curacao")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
+    return " ".join(plain.lower().split())
+
+
+@lru_cache(maxsize=None)
+def country_index() -> dict[str, tuple[str, str]]:
+    """Name or code (``name_key``) -> (ISO2, ACLED's name), for every country pycountry knows."""
+    import pycountry
+
+    out: dict[str, tuple[str, str]] = {"xk": ("XK", "Kosovo"), "kosovo": ("XK", "Kosovo")}
+    for c in pycountry.countries:
+        shown = country(c.alpha_2)[0]
+        for name in (c.alpha_2, c.alpha_3, c.name, getattr(c, "common_name", None),
+                     getattr(c, "official_name", None), shown):
+            if name:
+                out.setdefault(name_key(name), (c.alpha_2, shown))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _data(name: str) -> dict[str, Any]:
+    doc = json.loads(resources.files("sitrep").joinpath(f"data/{name}").read_text("utf-8"))
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+def _inverted(name: str) -> dict[str, str]:
+    return {item: key for key, items in _data(name).items() for item in items}
+
+
+def disorder_type(sub_event_type: str | None) -> str:
+    """ACLED's disorder type of a sub-event type ("" for none)."""
+    return _inverted("acled_disorder.json").get(sub_event_type or "", "")
+
+
+def region(code: str | None) -> str:
+    """ACLED's region of a country (ISO2), "" when unknown."""
+    return _inverted("acled_regions.json").get((code or "").upper(), "")
+
+
+def acled_admin1(code: str | None, name: str | None) -> str:
+    """An admin1 name as ACLED spells it (the stored name where sitrep knows no other)."""
+    if not name:
+        return ""
+    return _data("acled_admin1.json").get((code or "").upper(), {}).get(name, name)
+
+
+def admin1_spellings(name: str, code: str | None = None) -> set[str]:
+    """Lower-cased stored names that ``name`` (stored or ACLED spelling) may stand for."""
+    key = name_key(name)
+    found = {key}
+    for cc, names in _data("acled_admin1.json").items():
+        if code is None or cc == code.upper():
+            found |= {name_key(stored) for stored, acled in names.items() if name_key(acled) == key}
+    return found
+
+
+def outlet(source: str | None, url: str | None) -> str:
+    """A readable outlet name: the stored source, unless it is a URL (or missing): then the domain's."""
+    if source and not re.match(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+/?$", source.strip(), re.I):
+        return source.strip()
+    link = (source or "").strip() or (url or "")
+    host = urlsplit(link if "//" in link else f"//{link}").hostname or ""
+    host = host[4:] if host.startswith("www.") else host
+    names = _data("news_outlets.json")
+    parts = host.split(".")
+    for i in range(len(parts) - 1):  # "edition.cnn.com" is cnn.com's
+        if ".".join(parts[i:]) in names:
+            return names[".".join(parts[i:])]
+    return host
+
+
+def inter_code(actor: str | None, code: str | None) -> int:
+    """ACLED's actor type code (1-8) of an actor name sitrep writes; 0 for none or unknown.
+
+    A state's own forces acting outside their country (``code``, ISO2) are 8, as ACLED codes them."""
+    if not actor:
+        return 0
+    table = _data("acled_inter.json")
+    if actor in table["names"]:
+        return table["names"][actor]
+    state = state_name(actor)
+    if state:
+        home = country_index().get(name_key(state), (None,))[0]
+        return 8 if home and code and home != code.upper() else 1
+    for prefix, value in table["prefixes"].items():
+        if actor == prefix or actor.startswith(prefix + " "):
+            return value
+    return 0
+
+
+def interaction(inter1: int, inter2: int) -> int:
+    """ACLED's interaction code: the two actor codes, smaller first; one actor alone: its code times ten."""
+    if not inter1 or not inter2:
+        return max(inter1, inter2) * 10
+    return min(inter1, inter2) * 10 + max(inter1, inter2)
+
+
+def unix_time(stamp: str | None) -> str:
+    """Unix seconds of a stored ISO timestamp ("" for none)."""
+    if not stamp:
+        return ""
+    t = dt.datetime.fromisoformat(stamp)
+    return str(int((t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp()))
 
 
 def _text(value: Any) -> str:
@@ -96,48 +225,73 @@ def evidence_text(row: Mapping[str, Any]) -> str:
     return " ".join(" ".join(s["text"].split()) for s in row.get("evidence") or ())
 
 
-def csv_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One event row in CSV_COLUMNS terms."""
-    date = row.get("date") or ""
-    name, iso = country(row.get("country_code"))
+def _actor_columns(row: Mapping[str, Any]) -> dict[str, Any]:
+    cc = row.get("country_code")
+    i1, i2 = inter_code(row.get("actor1"), cc), inter_code(row.get("actor2"), cc)
     return {
-        "event_id_cnty": row["id"],
-        "event_date": date,
-        "year": date[:4],
-        "time_precision": _text(row.get("time_precision")),
-        "event_type": _text(row.get("event_type")),
-        "sub_event_type": _text(row.get("sub_event_type")),
-        "actor1": _text(row.get("actor1")),
-        "actor2": _text(row.get("actor2")),
-        "country": name,
-        "iso": iso,
-        "admin1": _text(row.get("admin1")),
-        "admin2": _text(row.get("admin2")),
-        "location": _text(row.get("place_name")),
-        "latitude": _text(row.get("latitude")),
-        "longitude": _text(row.get("longitude")),
-        "geo_precision": _text(row.get("geo_precision")),
-        "source": _text(row.get("source")),
-        "source_url": _text(row.get("url")),
-        "notes": evidence_text(row),
-        "fatalities": _text(row.get("fatalities")),
-        "plover": _text(row.get("plover")),
-        "status": _text(row.get("status")),
-        "claim": _text(row.get("claim")),
-        "claimed_by": _text(row.get("claimed_by")),
-        "counts": json.dumps(row.get("counts") or {}, sort_keys=True, ensure_ascii=False),
-        "confidence": _text(row.get("confidence")),
-        "article_id": _text(row.get("article_id")),
+        "actor1": _text(row.get("actor1")), "assoc_actor_1": "", "inter1": str(i1),
+        "actor2": _text(row.get("actor2")), "assoc_actor_2": "", "inter2": str(i2),
+        "interaction": str(interaction(i1, i2)),
+        "civilian_targeting": "Civilian targeting" if i2 == 7 else "",
     }
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
-    """Write event rows as CSV with a header line (``CSV_COLUMNS``)."""
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+def _place_columns(row: Mapping[str, Any]) -> dict[str, Any]:
+    cc = row.get("country_code")
+    name, iso = country(cc)
+    return {
+        "iso": iso or ("0" if cc else ""), "region": region(cc), "country": name,
+        "admin1": acled_admin1(cc, row.get("admin1")), "admin2": _text(row.get("admin2")), "admin3": "",
+        "location": _text(row.get("place_name")), "latitude": _text(row.get("latitude")),
+        "longitude": _text(row.get("longitude")), "geo_precision": _text(row.get("geo_precision")),
+    }
+
+
+def _sitrep_columns(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "canonical_id": _text(row.get("canonical_id")), "n_reports": _text(row.get("n_reports")),
+        "n_sources": _text(row.get("n_sources")), "confidence": _text(row.get("confidence")),
+        "status": _text(row.get("status")), "claim": _text(row.get("claim")),
+        "claimed_by": _text(row.get("claimed_by")), "plover": _text(row.get("plover")),
+        "counts": json.dumps(row.get("counts") or {}, sort_keys=True, ensure_ascii=False),
+        "fatalities_reported": _text(row.get("fatalities")), "source_url": _text(row.get("url")),
+        "article_id": _text(row.get("article_id")), "published": _text(row.get("published")),
+        "stored_admin1": _text(row.get("admin1")),
+    }
+
+
+def csv_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One event row in CSV_COLUMNS terms."""
+    date = row.get("date") or ""
+    record = {
+        "event_id_cnty": row["id"], "event_date": date, "year": date[:4],
+        "time_precision": _text(row.get("time_precision")) if date else "",
+        "disorder_type": disorder_type(row.get("sub_event_type")),
+        "event_type": _text(row.get("event_type")), "sub_event_type": _text(row.get("sub_event_type")),
+        **_actor_columns(row), **_place_columns(row),
+        "source": outlet(row.get("source"), row.get("url")), "source_scale": "", "notes": evidence_text(row),
+        "fatalities": _text(row.get("fatalities") or 0), "tags": "", "timestamp": unix_time(row.get("ingested_at")),
+        **_sitrep_columns(row),
+    }
+    return {c: record[c] for c in CSV_COLUMNS}
+
+
+def csv_columns(names: Iterable[str] | None) -> tuple[str, ...]:
+    """The CSV columns asked for (all when none), or a UsageError listing the valid ones."""
+    names = tuple(n.strip() for n in names or () if n.strip())
+    if bad := [n for n in names if n not in CSV_COLUMNS]:
+        raise UsageError(f"unknown CSV column(s) {', '.join(map(repr, bad))}; valid: {', '.join(CSV_COLUMNS)}")
+    return names or CSV_COLUMNS
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO, columns: Iterable[str] | None = None) -> int:
+    """Write event rows as CSV with a header line (``CSV_COLUMNS``, or the ``columns`` asked for)."""
+    fields = csv_columns(columns)
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow({k: escape_controls(v, _CONTROL_CSV) for k, v in csv_record(row).items()})
+        writer.writerow({k: escape_controls(v, _CONTROL_CSV) for k, v in csv_record(row).items() if k in fields})
         n += 1
     return n
 
@@ -156,21 +310,21 @@ def _point(row: Mapping[str, Any]) -> list[float] | None:
 
 
 def write_geojson(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
-    """Write a FeatureCollection of Points; return the number of rows left out."""
-    features, skipped = [], 0
+    """Write a FeatureCollection of Points; rows without usable coordinates get a null geometry
+    (RFC 7946 allows it). Returns how many rows have none."""
+    features, unplaced = [], 0
     for row in rows:
         point = _point(row)
-        if point is None:
-            skipped += 1
-            continue
-        props = {k: v for k, v in row.items() if k not in HEAVY_KEYS}
+        unplaced += point is None
+        props = {k: None if isinstance(v, float) and not math.isfinite(v) else v
+                 for k, v in row.items() if k not in HEAVY_KEYS}  # NaN is no JSON
         features.append({"type": "Feature", "id": row.get("id"),
-                         "geometry": {"type": "Point", "coordinates": point},
+                         "geometry": {"type": "Point", "coordinates": point} if point else None,
                          "properties": props})
     json.dump({"type": "FeatureCollection", "features": features}, out,
               ensure_ascii=False, default=str)
     out.write("\n")
-    return skipped
+    return unplaced
 
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:

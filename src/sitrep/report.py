@@ -18,9 +18,22 @@ from .export import TerminalText
 from .summary import place_parts
 
 
-def _link(source: str | None, url: str | None, article_id: str) -> str:
-    label = source or article_id
-    return f"[{label}]({url})" if url else f"[{label}](#{article_id})"
+#: Where ``sitrep serve`` shows an article with its evidence marked (the report's source links point there).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def article_link(base_url: str, article_id: str) -> str:
+    from urllib.parse import quote
+
+    return f"{base_url.rstrip('/')}/articles/{quote(article_id, safe='')}"
+
+
+def _linker(base_url: str):
+    """Links to a source: its name to the article view, then the original page when there is one."""
+    def link(source: str | None, url: str | None, article_id: str) -> str:
+        own = f"[{source or article_id}]({article_link(base_url, article_id)})"
+        return own + (f" ([original]({url}))" if url else "")
+    return link
 
 
 def _label(c: dict) -> str:
@@ -38,8 +51,9 @@ def _significance(c: dict) -> float:
 
 
 def build(store, since: dt.date, until: dt.date, country: str | None = None, top: int = 10,
-          min_confidence: float | None = None) -> list[str]:
-    """The report as Markdown lines."""
+          min_confidence: float | None = None, base_url: str = DEFAULT_BASE_URL) -> list[str]:
+    """The report as Markdown lines; sources link to the article views under ``base_url``."""
+    _link = _linker(base_url)
     events = store.canonical_events(since=since, until=until, country=country,
                                     **({} if min_confidence is None else {"min_confidence": min_confidence}))
     by_id_reports = {c["id"]: store.canonical_reports(c["id"]) for c in events}
@@ -116,17 +130,31 @@ def build(store, since: dt.date, until: dt.date, country: str | None = None, top
 
 
 def write(store, out: TextIO, since: dt.date, until: dt.date, country: str | None = None,
-          fmt: str = "md", min_confidence: float | None = None) -> None:
+          fmt: str = "md", min_confidence: float | None = None, base_url: str = DEFAULT_BASE_URL) -> None:
     out = TerminalText(out)
-    lines = build(store, since, until, country, min_confidence=min_confidence)
+    lines = build(store, since, until, country, min_confidence=min_confidence, base_url=base_url)
     if fmt == "md":
         out.write("\n".join(lines) + "\n")
     else:
-        out.write(to_html(lines))
+        out.write(to_html(lines, figures_html(store, since, until, country, min_confidence)))
 
 
-def to_html(lines: list[str]) -> str:
-    """A small Markdown subset (headings, lists, tables, links, bold) as one HTML page."""
+def figures_html(store, since: dt.date, until: dt.date, country: str | None = None,
+                 min_confidence: float | None = None) -> str:
+    """The report's map of events and its weekly chart, as HTML with inline SVG."""
+    from . import figures
+
+    events = store.canonical_events(since=since, until=until, country=country,
+                                    **({} if min_confidence is None else {"min_confidence": min_confidence}))
+    if not events:
+        return ""
+    return (f'<div class="figures">{figures.map_svg(events)}<p>{figures.legend_html(events)}</p>'
+            f'{figures.chart_svg(figures.weekly_counts(events))}</div>')
+
+
+def to_html(lines: list[str], figures: str = "") -> str:
+    """A small Markdown subset (headings, lists, tables, links, bold) as one HTML page; ``figures``
+    (HTML) goes after the title."""
     import re
 
     def inline(text: str) -> str:
@@ -145,6 +173,9 @@ def to_html(lines: list[str]) -> str:
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
             body.append(f"<h{level}>{inline(line[level:].strip())}</h{level}>")
+            if level == 1 and figures:
+                body.append(figures)
+                figures = ""
         elif line.startswith("- "):
             if not in_list:
                 body.append("<ul>")

@@ -52,6 +52,7 @@ STATISTIC_COLUMNS = ("article_id", "seq", "what", "value", "qualifier", "period"
 #: Keys of the dicts returned by ``Store.events`` (``seq`` is internal).
 ROW_KEYS = tuple(c for c in EVENT_COLUMNS if c != "seq") + ("title", "url", "source", "published")
 _JSON_EVENT_COLUMNS = ("counts", "evidence")
+_EVIDENCE = EVENT_COLUMNS.index("evidence")
 BUSY_TIMEOUT_MS = 30_000  # a concurrent writer holds the file for one short batch at a time
 LOCK_WAIT_S = 600.0  # then retry, up to this long, before giving up on the lock
 
@@ -151,6 +152,78 @@ def m003_merge_indexes(db: sqlite3.Connection) -> None:
 def m004_truncated(db: sqlite3.Connection) -> None:
     """Whether only the start of an article's text was analysed (``Options.max_chars``)."""
     db.execute("ALTER TABLE articles ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+
+
+@migration
+def m005_evidence_text(db: sqlite3.Connection) -> None:
+    """Full-text search over events' evidence (SQLite FTS5; see ``EvidenceText``), filled from the stored rows."""
+    EvidenceText.create(db)
+    EvidenceText.backfill(db)
+
+
+# -- full-text search over evidence: the one SQLite-only part -------------------
+
+class EvidenceText:
+    """An FTS5 index of each event's evidence sentences, kept in step by ``Store.save``.
+
+    ``evidence_rows`` gives each event id a stable integer key (FTS5 rows are found by rowid;
+    an events rowid may change on VACUUM). Where SQLite lacks FTS5 there is no index and
+    ``condition`` falls back to LIKE over the stored evidence. A PostgreSQL store would put
+    a tsvector here instead."""
+
+    TABLE, ROWS = "evidence_text", "evidence_rows"
+
+    @staticmethod
+    def create(db: sqlite3.Connection) -> bool:
+        try:
+            db.execute("CREATE VIRTUAL TABLE evidence_text USING fts5(text, "
+                       "tokenize = 'porter unicode61 remove_diacritics 2')")
+        except sqlite3.OperationalError as exc:
+            if "fts5" not in str(exc).lower():
+                raise
+            return False  # no FTS5 in this SQLite: searches use LIKE
+        db.execute("CREATE TABLE evidence_rows (rid INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE)")
+        return True
+
+    @staticmethod
+    def present(db: sqlite3.Connection) -> bool:
+        return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'evidence_rows'").fetchone() is not None
+
+    @classmethod
+    def backfill(cls, db: sqlite3.Connection) -> None:
+        if cls.present(db):
+            cls.add(db, db.execute("SELECT id, evidence FROM events").fetchall())
+
+    @classmethod
+    def add(cls, db: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
+        """Index (event id, evidence JSON) pairs."""
+        for event_id, evidence in rows:
+            text = " ".join(s["text"] for s in json.loads(evidence))
+            rid = db.execute("INSERT INTO evidence_rows (event_id) VALUES (?)", (event_id,)).lastrowid
+            db.execute("INSERT INTO evidence_text (rowid, text) VALUES (?, ?)", (rid, text))
+
+    @classmethod
+    def remove(cls, db: sqlite3.Connection, event_ids: list[str]) -> None:
+        for event_id in event_ids:
+            row = db.execute("SELECT rid FROM evidence_rows WHERE event_id = ?", (event_id,)).fetchone()
+            if row:
+                db.execute("DELETE FROM evidence_text WHERE rowid = ?", (row[0],))
+                db.execute("DELETE FROM evidence_rows WHERE rid = ?", (row[0],))
+
+    @classmethod
+    def condition(cls, db: sqlite3.Connection, column: str, text: str) -> tuple[str, list]:
+        """SQL true when the event whose id is ``column`` has every word of ``text`` in its evidence."""
+        words = [w.replace('"', "") for w in text.split()]
+        words = [w for w in words if w]
+        if not words:
+            raise UsageError("--search needs at least one word, e.g. --search airstrike")
+        if cls.present(db):
+            match = " ".join(f'"{w}"' for w in words)
+            return (f"{column} IN (SELECT er.event_id FROM evidence_rows er JOIN evidence_text et "
+                    f"ON et.rowid = er.rid WHERE evidence_text MATCH ?)", [match])
+        like = " AND ".join("LOWER(ee.evidence) LIKE ?" for _ in words)
+        return (f"{column} IN (SELECT ee.id FROM events ee WHERE {like})",
+                [f"%{w.lower()}%" for w in words])
 
 
 # -- values in and out ---------------------------------------------------------
@@ -385,6 +458,7 @@ class Store:
         self.conn = conn
         self.path = path
         self._columns: tuple[str, ...] | None = None
+        self._evidence_indexed: bool | None = None
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> Store:
@@ -462,6 +536,16 @@ class Store:
             have = {r[1] for r in self.conn.execute("PRAGMA table_info(articles)")}
             self._columns = tuple(c for c in ARTICLE_COLUMNS if c in have)
         return self._columns
+
+    def _indexed(self) -> bool:
+        """Whether the file has the evidence full-text index (see ``EvidenceText``)."""
+        if self._evidence_indexed is None:
+            self._evidence_indexed = EvidenceText.present(self.conn)
+        return self._evidence_indexed
+
+    def text_condition(self, column: str, text: str) -> tuple[str, list]:
+        """SQL (and parameters) true for event ids in ``column`` whose evidence has every word of ``text``."""
+        return EvidenceText.condition(self.conn, column, text)
 
     def _begin(self) -> None:
         deadline = time.monotonic() + LOCK_WAIT_S
@@ -563,10 +647,14 @@ class Store:
         columns = self._article_columns()
         merger = Merger(db)
         stale: set[str] = set()
+        indexed = self._indexed()
         if old is None:
             db.execute(_insert_sql("articles", columns), row[:len(columns)])
         else:
             stale = merger.unlink_article(aid)
+            if indexed:
+                EvidenceText.remove(db, [r[0] for r in db.execute(
+                    "SELECT id FROM events WHERE article_id = ?", (aid,))])
             sets = ", ".join(f'"{c}" = ?' for c in columns[1:])
             db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:len(columns)] + (aid,))
             for table in ("events", "place_mentions", "statistics"):
@@ -577,6 +665,8 @@ class Store:
             raise StoreError(f"article {aid}: an event id is already stored for another "
                              f"article or repeated ({exc}); event ids must be unique "
                              f"across articles (derive them from the article id)") from exc
+        if indexed:
+            EvidenceText.add(db, [(e[0], e[_EVIDENCE]) for e in events])
         db.executemany(_insert_sql("place_mentions", MENTION_COLUMNS), mentions)
         db.executemany(_insert_sql("statistics", STATISTIC_COLUMNS), stats)
         db.execute("UPDATE articles SET fingerprint = ? WHERE id = ?", (fingerprint(result.article.text), aid))
