@@ -51,3 +51,19 @@ def sample_db(pipeline, path: Path) -> Path:
     with Store.open(path) as store:
         store.save(pipeline.process_many(a for a in iter_articles([str(SAMPLE)]) if not isinstance(a, Exception)))
     return path
+
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
+
+
+def wait(check, timeout: float = 15.0, what: str = "the page"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -73,6 +73,41 @@ def test_an_event_comes_with_its_reports_and_each_evidence_span(api):
     assert api.get(f"/api/events/{body['reports'][0]['id']}").json()["event"]["id"] == merged["canonical_id"]
 
 
+def test_bad_parameters_get_a_400_in_the_one_error_shape_and_good_ones_an_answer(api):
+    for path, params in (("/api/control", {"min_confidence": "lots"}), ("/api/events", {"limit": "-3"}),
+                         ("/api/events", {"since": "yesterday"}), ("/api/events", {"colour": "red"}),
+                         ("/api/events", {"format": "xml"}), ("/api/report", {"since": "2022-01-01"})):
+        r = api.get(path, params=params)
+        assert r.status_code == 400 and set(r.json()) == {"error"}, (path, params, r.text)
+    assert api.get("/api/nowhere").json() == {"error": "Not Found"}
+    assert api.get("/api/control", params={"min_confidence": "0.6"}).status_code == 200
+    assert api.get("/api/events", params={"since": "2022-03-01", "limit": "3"}).status_code == 200
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(api):
+    import socket
+    from urllib.parse import urlsplit
+
+    host = urlsplit(str(api.base_url))
+    with socket.create_connection((host.hostname, host.port), timeout=10) as conn:
+        conn.sendall(f"POST /api/articles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+                     f"Content-Type: application/json\r\nContent-Length: 30000000\r\n\r\n[".encode())
+        answer = ""
+        while "}" not in answer:  # the headers, then the JSON body
+            chunk = conn.recv(4096).decode()
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith("HTTP/1.1 413") and "fewer articles" in answer
+    small = api.post("/api/articles", json=[], headers={"Authorization": f"Bearer {TOKEN}"})
+    assert small.status_code == 200 and small.json()["articles"] == 0
+
+
+def test_there_is_no_cors_by_default(api):
+    r = api.get("/api/events", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
 def test_an_unknown_event_or_article_is_a_404_that_says_where_ids_come_from(api):
     r = api.get("/api/events/no-such-event")
     assert r.status_code == 404 and "/api/events" in r.json()["error"]

@@ -7,22 +7,14 @@ machine without one. Screenshots go to build/screenshots/.
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from live import sample_db, serving
+from live import SHOTS, sample_db, serving, wait
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
 
 
 @pytest.fixture(scope="module")
@@ -33,36 +25,6 @@ def site(pipeline, tmp_path_factory):
     db = sample_db(pipeline, tmp_path_factory.mktemp("dash") / "sample.db")
     with serving(db) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if os.environ.get("SITREP_SKIP_BROWSER"):
-        pytest.skip("SITREP_SKIP_BROWSER is set")
-    if not (shutil.which(CHROMIUM) and shutil.which(DRIVER)):
-        pytest.fail("no headless browser: install Debian's chromium and chromium-driver "
-                    "(scripts/test.sh does), or set SITREP_SKIP_BROWSER=1")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
-def wait(check, timeout: float = 15.0, what: str = "the page"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from sitrep import merge as merge_module
 from sitrep import store as store_module
 from sitrep.cli import cli
 from sitrep.errors import UsageError
@@ -236,8 +237,11 @@ def test_search_without_the_index_falls_back_to_like(store):
 
 def test_migration_indexes_events_stored_before_it(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
-    before = [m for m in store_module.MIGRATIONS if m.__name__ != "m005_evidence_text"]
+    names = [m.__name__ for m in store_module.MIGRATIONS]
+    before = store_module.MIGRATIONS[:names.index("m005_evidence_text")]  # the schema before full-text search
     monkeypatch.setattr(store_module, "MIGRATIONS", before)
+    monkeypatch.setattr(merge_module, "CANONICAL_COLUMNS",  # nor did the merger keep a confidence then
+                        tuple(c for c in merge_module.CANONICAL_COLUMNS if c != "confidence"))
     with Store.open(path) as old:
         old.save(sample_results())
         assert not store_module.EvidenceText.present(old.conn)

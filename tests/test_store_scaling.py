@@ -18,6 +18,7 @@ import random
 import pytest
 
 from sitrep import bench
+from sitrep import merge as merge_module
 from sitrep import store as store_module
 from sitrep.merge import DAY_WINDOW, NEAR_KM, Merger, kind_of
 from sitrep.model import Article, ArticleResult, Event, Place, Span
@@ -139,6 +140,9 @@ def test_a_database_from_before_the_merge_indexes_upgrades(tmp_path, monkeypatch
     day = dt.date(2022, 1, 3)
     with monkeypatch.context() as m:
         m.setattr(store_module, "MIGRATIONS", MIGRATIONS[:2])
+        # the code of that time did not keep a merged event's confidence (m006 added it)
+        m.setattr(merge_module, "CANONICAL_COLUMNS", tuple(c for c in merge_module.CANONICAL_COLUMNS
+                                                           if c != "confidence"))
         with Store.open(path) as s:
             s.save([_result("a1", [_event("a1-0", town, 1, "2022-01-03")], day)])
             assert s.schema_version() == 2
@@ -152,6 +156,7 @@ def test_a_database_from_before_the_merge_indexes_upgrades(tmp_path, monkeypatch
         s.save([_result("b2", [_event("b2-0", town, 1, "2022-01-04")], day)])
         assert s.conn.execute("SELECT canonical_id FROM events WHERE id = 'b2-0'").fetchone()[0] == "a1-0"
         assert s.merge_counts() == {"canonical_events": 1, "reports": 2, "merged_from_several": 1}
+        assert s.conn.execute("SELECT confidence FROM canonical_events").fetchone()[0] is not None
 
 
 def test_synthetic_corpora_share_one_gazetteer():

@@ -109,12 +109,31 @@ def create_app(settings: Settings | None = None, pipeline=None):
                   description="Conflict events read from news: merged events with their sources, "
                               "control of places, situation reports and statistics.")
 
+    readers = threading.local()
+
     @contextmanager
     def store() -> Iterator[Any]:
+        """This worker thread's read-only connection: kept open, so its page cache stays warm
+        (each statement still reads the latest committed data)."""
         from .store import Store
 
-        with Store.open(settings.db, read_only=True) as s:
-            yield s
+        s = getattr(readers, "store", None)
+        if s is None:
+            s = readers.store = Store.open(settings.db, read_only=True)
+        yield s
+
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
+
+    @app.exception_handler(RequestValidationError)
+    def _bad_parameter(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
+                             for e in exc.errors())
+        return JSONResponse({"error": f"bad parameter ({problems}); see /openapi.json"}, status_code=400)
+
+    @app.exception_handler(HTTPException)
+    def _http_error(request: Request, exc: HTTPException):
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
     @app.exception_handler(SitrepError)
     def _sitrep_error(request: Request, exc: SitrepError):
@@ -132,8 +151,9 @@ def create_app(settings: Settings | None = None, pipeline=None):
         with store() as s:
             rows = query.run(s, q)
             total = query.count(s, q)
-        if format == "json":
-            return {"total": total, "offset": q.offset or 0, "limit": q.limit, "events": rows}
+        if format == "json":  # written directly: the rows are plain JSON values already
+            body = {"total": total, "offset": q.offset or 0, "limit": q.limit, "events": rows}
+            return Response(json.dumps(body, default=str), media_type="application/json")
         out = io.StringIO()
         if format == "csv":
             export.write_csv(rows, out, **({"columns": q.fields} if q.fields else {}))
@@ -231,6 +251,10 @@ def create_app(settings: Settings | None = None, pipeline=None):
         if not secrets.compare_digest(given.encode(), settings.token.encode()):
             return JSONResponse({"error": "wrong or missing token: send 'Authorization: Bearer <token>'"},
                                 status_code=401)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_POST_BYTES:
+            return JSONResponse({"error": f"body over {MAX_POST_BYTES:,} bytes: send fewer articles per request"},
+                                status_code=413)
         body = await request.body()
         if len(body) > MAX_POST_BYTES:
             return JSONResponse({"error": f"body over {MAX_POST_BYTES:,} bytes: send fewer articles per request"},
@@ -242,6 +266,37 @@ def create_app(settings: Settings | None = None, pipeline=None):
 
     _mount_dashboard(app)
     return app
+
+
+def settings_from_environment() -> Settings:
+    """Settings passed to worker processes (``sitrep serve --workers N``) through the environment."""
+    import os
+
+    return Settings(db=os.environ.get("SITREP_SERVE_DB", "sitrep.db"), token=os.environ.get("SITREP_TOKEN") or None,
+                    model=os.environ.get("SITREP_MODEL") or None, gazetteer=os.environ.get("SITREP_GAZETTEER") or None)
+
+
+def app_from_environment():
+    """The app of one worker process (uvicorn's factory)."""
+    return create_app(settings_from_environment())
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the service; with ``workers`` > 1, that many processes share the port."""
+    import os
+
+    import uvicorn
+
+    if workers <= 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    os.environ["SITREP_SERVE_DB"] = settings.db
+    for key, value in (("SITREP_TOKEN", settings.token), ("SITREP_MODEL", settings.model),
+                       ("SITREP_GAZETTEER", settings.gazetteer)):
+        if value:
+            os.environ[key] = value
+    uvicorn.run("sitrep.api:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
 
 
 def _version() -> str:

@@ -328,15 +328,14 @@ def report(db, since, until, country, fmt, base_url, min_confidence):
 @click.option("--token", envvar="SITREP_TOKEN", metavar="SECRET",
               help="Accept POST /api/articles from clients that send 'Authorization: Bearer SECRET' "
                    "(also $SITREP_TOKEN). Without it the service is read-only.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (one per core for many readers).")
 @model_option
 @gazetteer_option
 @handle_errors
-def serve(db, host, port, token, model, gazetteer):
+def serve(db, host, port, token, workers, model, gazetteer):
     """The dashboard at / and the JSON API at /api/ (OpenAPI at /openapi.json) over the database."""
-    import uvicorn
-
-    from . import web
-    from .api import Settings, create_app
+    from . import api, web
     from .store import Store
 
     Store.open(db, read_only=True).close()  # a missing or foreign file is refused now, not at the first request
@@ -344,8 +343,7 @@ def serve(db, host, port, token, model, gazetteer):
         click.echo(f"sitrep: warning: {web.NOT_READY}; the API works without them", err=True)
     click.echo(f"sitrep: serving {db} at http://{host}:{port}/ ({'accepts POSTed articles' if token else 'read-only'}); "
                f"Ctrl-C stops", err=True)
-    app = create_app(Settings(db=db, token=token or None, model=model, gazetteer=gazetteer))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    api.serve(api.Settings(db=db, token=token or None, model=model, gazetteer=gazetteer), host, port, workers)
 
 
 @cli.command()
@@ -512,13 +510,24 @@ def eval_control(sample_dir, guardian, baseline, model, gazetteer):
 @click.option("--sizes", is_flag=True,
               help="Instead: time and peak RSS of one document of 10 KB to 1 MB (with --max-chars).")
 @click.option("--max-chars", type=click.IntRange(min=1), help="With --sizes (default: the extract default).")
+@click.option("--api", is_flag=True, help="Instead: latency of GET /api/events under concurrent clients on a "
+              "generated database, and the dashboard's load times in headless Chromium (needs ab).")
+@click.option("--events", default=100_000, show_default=True, help="With --api: events in the database.")
+@click.option("--clients", default=20, show_default=True, help="With --api: concurrent clients.")
+@click.option("--workers", default=1, show_default=True, help="With --api: server processes.")
 @model_option
 @gazetteer_option
 @handle_errors
-def bench(data, limit, store_scaling, existing_events, sizes, max_chars, model, gazetteer):
+def bench(data, limit, store_scaling, existing_events, sizes, max_chars, api, events, clients, workers, model,
+          gazetteer):
     """Pipeline throughput against a bare spaCy pass on the same texts; last line is JSON."""
     from . import bench as b
 
+    if api:
+        from . import bench_web
+
+        bench_web.run(events=events, clients=clients, workers=workers, out=sys.stdout)
+        return
     if sizes:
         b.size_scaling(max_chars=max_chars, model=model, gazetteer=gazetteer, out=sys.stdout)
         return

@@ -206,6 +206,21 @@ def escape_controls(text: str, pattern: re.Pattern = _CONTROL) -> str:
     return pattern.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or a tab or CR) gets a
+    leading apostrophe, as OWASP advises; numbers such as -3.5 stay numbers."""
+    if not value or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 class TerminalText:
     """A text stream that escapes control characters on the way out (tables and reports
     carry text from the open web: it must not drive the reader's terminal)."""
@@ -291,7 +306,8 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO, columns: Iterable[
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow({k: escape_controls(v, _CONTROL_CSV) for k, v in csv_record(row).items() if k in fields})
+        writer.writerow({k: inert_cell(escape_controls(v, _CONTROL_CSV)) for k, v in csv_record(row).items()
+                         if k in fields})
         n += 1
     return n
 

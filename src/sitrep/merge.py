@@ -49,7 +49,7 @@ CANONICAL_COLUMNS = ("id", "kind", "event_type", "sub_event_type", "plover", "ac
                      "place_name", "geonameid", "latitude", "longitude", "country_code", "admin1",
                      "admin2", "feature_code", "geo_precision", "date", "time_precision", "fatalities",
                      "fatalities_max", "counts", "status", "claim", "claimed_by", "n_reports",
-                     "n_sources", "sources", "notes")
+                     "n_sources", "sources", "notes", "confidence")
 
 # Canonical events a report may merge into: of its kind and status, dated within DAY_WINDOW
 # days. Equal scores go to the first one: the earliest date, then the oldest canonical event
@@ -301,6 +301,8 @@ def reconcile(reports: list[dict]) -> dict:
         "counts": json.dumps(counts, sort_keys=True), "status": _most_common([r["status"] for r in reports]),
         "claim": claim, "claimed_by": claimed_by, "n_reports": len(reports), "n_sources": len(outlets),
         "sources": json.dumps(sources), "notes": "; ".join(notes),
+        # the most confident report's: an event is as credible as its best telling
+        "confidence": max((r["confidence"] for r in reports if r["confidence"] is not None), default=None),
     }
 
 

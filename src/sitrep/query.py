@@ -269,8 +269,8 @@ def _conditions(store: Store, q: EventQuery) -> tuple[list[str], list]:
         add((f"{p}.date >= ?", [q.since]))
     if q.until:
         add((f"{p}.date <= ?", [q.until]))
-    if q.min_confidence:
-        add(_report_condition(q, "{r}.confidence >= ?", [float(q.min_confidence)]))
+    if q.min_confidence:  # a merged event keeps its most confident report's confidence
+        add((f"{p}.confidence >= ?", [float(q.min_confidence)]))
     if not q.political:
         add((f"{p}.sub_event_type IS NOT NULL", []))
     for column, value in (("country_code", q.country), ("sub_event_type", q.sub_event_type),
@@ -310,11 +310,21 @@ def run(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     select, source = _select(q.reports)
     where, params = _where(store, q)
     p = "e" if q.reports else "c"
-    order = _UNDATED_LAST.format(p=p) + (", e.article_id, e.id" if q.reports else ", c.id")
-    sql = f"SELECT {select} FROM {source}{where} ORDER BY {order}"
+    # with a date bound no row is undated, and a plain date order lets an index give the first page
+    # without sorting every match
+    dated = f"{p}.date" if q.since or q.until else _UNDATED_LAST.format(p=p)
+    order = dated + (", e.article_id, e.id" if q.reports else ", c.id")
+    page = ""
     if q.limit is not None or q.offset:
-        sql += " LIMIT ? OFFSET ?"
-        params += [q.limit if q.limit is not None else _NO_LIMIT, q.offset]
+        page = " LIMIT ? OFFSET ?"
+        paging = [q.limit if q.limit is not None else _NO_LIMIT, q.offset]
+    if q.reports:
+        sql, params = f"SELECT {select} FROM {source}{where} ORDER BY {order}{page}", params + (paging if page else [])
+    else:
+        # the page of merged events first (their conditions read only them), then each one's best report
+        chosen = f"SELECT c.id FROM canonical_events c{where} ORDER BY {order}{page}"
+        sql = f"SELECT {select} FROM {source} WHERE c.id IN ({chosen}) ORDER BY {order}"
+        params = params + (paging if page else [])
     return [_decode(r, q.fields) for r in store._query(sql, params)]
 
 

@@ -161,6 +161,21 @@ def m005_evidence_text(db: sqlite3.Connection) -> None:
     EvidenceText.backfill(db)
 
 
+@migration
+def m006_query_indexes(db: sqlite3.Connection) -> None:
+    """What the query layer filters merged events by: the best report's confidence kept on the merged
+    event (filled from its reports), and indexes on the date with the type or the country in front."""
+    db.execute("ALTER TABLE canonical_events ADD COLUMN confidence REAL")
+    db.execute("UPDATE canonical_events SET confidence = (SELECT MAX(e.confidence) FROM events e "
+               "WHERE e.canonical_id = canonical_events.id)")
+    # each covers the filters every query has (confidence, toll, political or not) and the order's id,
+    # so a count or a page is read from the index alone
+    covered = "date, confidence, fatalities, sub_event_type, id"
+    for name, lead in (("type_date", "event_type, "), ("sub_type_date", "sub_event_type, "),
+                       ("country_date", "country_code, ")):
+        db.execute(f"CREATE INDEX idx_canonical_{name} ON canonical_events ({lead}{covered})")
+
+
 # -- full-text search over evidence: the one SQLite-only part -------------------
 
 class EvidenceText:

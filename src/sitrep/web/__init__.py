@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..markdown import safe_url
+
 STATIC = Path(__file__).parent / "static"
 #: The vendor files the page loads, relative to the vendor folder.
 VENDOR_FILES = ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet.markercluster/leaflet.markercluster.js",
@@ -51,7 +53,8 @@ def article_html(view: dict[str, Any]) -> str:
         at = span["end"]
     out.append(html.escape(text[at:]))
     title = html.escape(view["title"] or view["id"])
-    original = f' &middot; <a href="{html.escape(view["url"])}">original</a>' if view["url"] else ""
+    url = safe_url(view["url"])
+    original = f' &middot; <a href="{html.escape(url)}" rel="noopener noreferrer">original</a>' if url else ""
     meta = html.escape(" ".join(x for x in (view["source"], view["published"]) if x))
     return ("<!doctype html><html><head><meta charset='utf-8'><title>" + title + "</title>"
             "<link rel='stylesheet' href='/static/style.css'></head><body class='article-page'>"

@@ -28,6 +28,14 @@ function esc(text) {
   return String(text ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+function safeHref(url) {
+  // only web links are followed: javascript:, data: and the like stay text
+  try {
+    const u = new URL(String(url ?? ""), window.location.href);
+    return (u.protocol === "http:" || u.protocol === "https:") && /^https?:/i.test(String(url).trim()) ? u.href : null;
+  } catch (err) { return null; }
+}
+
 async function getJSON(url) {
   const r = await fetch(url);
   const body = await r.json();
@@ -75,15 +83,44 @@ function eventIcon(e) {
   });
 }
 
+// what the map, the table and the chart need of an event (the API sends only these)
+const FIELDS = "id,canonical_id,date,event_type,sub_event_type,actor1,actor2,place_name,admin1,latitude,longitude," +
+               "fatalities,n_reports,confidence";
+const PAGE = 5000, MAX_EVENTS = 200000, TABLE_ROWS = 500;
+
 async function loadEvents() {
   const params = filterParams();
-  params.set("limit", "5000");
-  const body = await getJSON(`/api/events?${params}`);
-  state.events = body.events;
-  state.total = body.total;
+  const started = performance.now();
+  const events = [];
+  let total = 0;
+  do {  // page through the API: a big database is read in pieces of 5,000
+    const page = new URLSearchParams(params);
+    page.set("fields", FIELDS); page.set("limit", PAGE); page.set("offset", events.length);
+    const body = await getJSON(`/api/events?${page}`);
+    total = body.total;
+    events.push(...body.events);
+    if (!body.events.length) break;
+  } while (events.length < Math.min(total, MAX_EVENTS));
+  state.events = events;
+  state.total = total;
+  state.fetchMs = performance.now() - started;
+  buildMarkers();
   buildSlider();
   drawTable();
   await Promise.all([drawChart(params), showDay()]);
+  state.drawMs = performance.now() - started;
+}
+
+function buildMarkers() {
+  // one marker per placed event, made once; the slider only chooses which are on the map
+  state.allMarkers = [];
+  for (const e of state.events) {
+    if (e.latitude == null || e.longitude == null) continue;
+    const d = e.date ? e.date.slice(0, 10) : null;
+    const m = L.marker([e.latitude, e.longitude], { icon: eventIcon(e), title: `${d || "undated"} ${e.sub_event_type} ${e.place_name || ""}` });
+    m.on("click", () => select(eventKey(e)));
+    state.allMarkers.push({ key: eventKey(e), day: d, marker: m });
+  }
 }
 
 function eventKey(e) { return e.canonical_id || e.id; }
@@ -112,14 +149,10 @@ async function showDay() {
   cluster.clearLayers();
   state.markers.clear();
   const layers = [];
-  for (const e of state.events) {
-    if (e.latitude == null || e.longitude == null) continue;
-    const d = e.date ? e.date.slice(0, 10) : null;
+  for (const { key, day: d, marker } of state.allMarkers) {
     if (day && d && (d > day || (from && d < from))) continue;
-    const m = L.marker([e.latitude, e.longitude], { icon: eventIcon(e), title: `${d || "undated"} ${e.sub_event_type} ${e.place_name || ""}` });
-    m.on("click", () => select(eventKey(e)));
-    state.markers.set(eventKey(e), m);
-    layers.push(m);
+    state.markers.set(key, marker);
+    layers.push(marker);
   }
   cluster.addLayers(layers);
   await drawControl(day);
@@ -194,11 +227,13 @@ async function drawChart(params) {
 }
 
 function drawTable() {
-  const rows = [...state.events].sort((a, b) => {
+  const sorted = [...state.events].sort((a, b) => {
     const x = a[state.sortKey] ?? "", y = b[state.sortKey] ?? "";
     return (x < y ? -1 : x > y ? 1 : 0) * state.sortDir;
   });
-  document.getElementById("count").textContent = state.total > rows.length ? `${rows.length} of ${state.total}` : rows.length;
+  const rows = sorted.slice(0, TABLE_ROWS);  // the table shows the first rows in the chosen order
+  document.getElementById("count").textContent = state.total > rows.length
+    ? `${rows.length} shown (sort to see others) of ${state.total}` : rows.length;
   document.querySelectorAll("#events th").forEach(th => {
     th.className = th.dataset.key === state.sortKey ? (state.sortDir > 0 ? "sorted-asc" : "sorted-desc") : "";
   });
@@ -241,7 +276,9 @@ async function select(id) {
     }
     for (const [aid, { report, ids }] of byArticle) {
       const a = await getJSON(`/api/articles/${encodeURIComponent(aid)}`);
-      const link = a.url ? `<a href="${esc(a.url)}" target="_blank" rel="noopener">${esc(a.title || a.url)}</a>` : esc(a.title || aid);
+      const href = safeHref(a.url);
+      const link = href ? `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">${esc(a.title || a.url)}</a>`
+                        : esc(a.title || aid);
       html += `<div class="source"><b>${esc(a.source || "")}</b> ${link} <small>${esc(a.published || "")}</small> ` +
               `<a class="article-view" href="/articles/${encodeURIComponent(aid)}#event-${esc([...ids][0])}">article view</a>` +
               `<div>${esc(report.actor1 || "")}${report.actor2 ? " vs " + esc(report.actor2) : ""}; status ${esc(report.status)}, ${esc(report.claim)}</div>` +
