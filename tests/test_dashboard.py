@@ -135,6 +135,12 @@ def test_filters_and_sorting_work_on_the_page(page, site):
     wait(lambda: page.execute_script("return window.sitrep.events.length") == battles, what="the filtered events")
     kinds = page.execute_script("return [...new Set(window.sitrep.events.map(e => e.event_type))]")
     assert kinds == ["Battles"]
+    Select(box).select_by_visible_text("all")
+    page.find_element("css selector", "input[name=min_fatalities]").send_keys("1")
+    page.find_element("css selector", "#filters button").click()
+    deadly = httpx.get(f"{site}/api/events", params={"min_fatalities": 1, "limit": 5000}).json()["total"]
+    assert 0 < deadly < httpx.get(f"{site}/api/events", params={"limit": 5000}).json()["total"]
+    wait(lambda: page.execute_script("return window.sitrep.events.length") == deadly, what="the deadly events")
     page.find_element("css selector", "th[data-key=fatalities]").click()
     cells = [c.text for c in page.find_elements("css selector", "#events tbody tr td:nth-child(8)")]
     numbers = [int(c) if c else 0 for c in cells]

@@ -66,6 +66,8 @@ async function loadTypes() {
   const types = await getJSON("/api/types");
   const select = document.querySelector("select[name=event_type]");
   for (const t of types.event_types) select.insertAdjacentHTML("beforeend", `<option>${esc(t)}</option>`);
+  const subs = document.querySelector("select[name=sub_event_type]");
+  for (const t of Object.keys(types.sub_event_types)) subs.insertAdjacentHTML("beforeend", `<option>${esc(t)}</option>`);
 }
 
 function sideColour(side) {
