@@ -102,6 +102,10 @@ def test_clicking_an_event_shows_its_sentence_in_the_article(page, site):
     sentences = {s["text"] for r in detail["reports"] for s in r["evidence"]}
     assert mark[0].text.strip() in {s.strip() for s in sentences}
     assert "selected" in row.get_attribute("class")
+    # the screenshot shows the whole map beside the sources (the click zoomed in on the event)
+    page.execute_script("map.fitBounds(L.latLngBounds([...window.sitrep.markers.values()].map(m => m.getLatLng()))"
+                        ".pad(0.05), {animate: false})")
+    time.sleep(0.5)
     page.save_screenshot(str(SHOTS / "event.png"))
 
 
