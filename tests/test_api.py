@@ -182,6 +182,18 @@ def test_posting_needs_the_token_and_a_bad_line_is_reported_while_the_good_one_i
     assert [e["sub_event_type"] for e in rows] == ["Arrests"]
 
 
+def test_a_pretty_printed_article_or_an_array_is_accepted_and_a_bad_array_refused(api):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    one = {"id": "posted-2", "published": "2023-03-10",
+           "text": "Soldiers and rebels fought for hours near the border town of Kidal on Friday, the army said."}
+    r = api.post("/api/articles", content=json.dumps(one, indent=2), headers=auth)
+    assert r.status_code == 200 and r.json()["ids"] == ["posted-2"] and not r.json()["errors"]
+    r = api.post("/api/articles", json=[one, {"id": "x", "text": 5}], headers=auth)
+    assert r.json()["unchanged"] == 1 and ":2:" in r.json()["errors"][0] and "must be a string" in r.json()["errors"][0]
+    bad = api.post("/api/articles", content="[{oops", headers=auth)
+    assert bad.status_code == 400 and "not JSON" in bad.json()["error"]
+
+
 def test_without_a_token_the_service_is_read_only(sample_db):
     with serving(sample_db) as base:
         r = httpx.post(f"{base}/api/articles", json=[{"text": "x"}])

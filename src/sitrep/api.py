@@ -76,15 +76,19 @@ class _Ingest:
 
 
 def _as_lines(body: bytes, content_type: str) -> bytes:
-    """The POSTed articles as JSON Lines: a JSON object, an array of them, or JSON Lines as sent."""
+    """The POSTed articles as JSON Lines: one JSON object (pretty-printed or not), an array of them,
+    or JSON Lines as sent (each line then read, and reported by number, on its own)."""
     stripped = body.lstrip()
-    if "ndjson" in content_type or "jsonl" in content_type or not stripped.startswith(b"["):
+    if "ndjson" in content_type or "jsonl" in content_type or not stripped.startswith((b"[", b"{")):
         return body
     try:
         items = json.loads(body)
     except json.JSONDecodeError as exc:
+        if stripped.startswith(b"{"):
+            return body  # JSON Lines: several objects, or a bad line the reader reports by its number
         raise UsageError(f"the body is not JSON ({exc.msg} at line {exc.lineno}); send an array of "
                          f'articles such as [{{"text": "...", "published": "2024-03-15"}}] or JSON Lines') from exc
+    items = items if isinstance(items, list) else [items]
     return b"".join(json.dumps(item).encode() + b"\n" for item in items)
 
 
