@@ -74,23 +74,16 @@ def extract_fixture(pipeline):
 def browser():
     """Debian's headless Chromium, driven through chromium-driver (one per session)."""
     import os
-    import shutil
 
-    from live import CHROMIUM, DRIVER, FLAGS, SHOTS
+    from live import SHOTS
+    from sitrep.bench_web import headless_chromium
 
     if os.environ.get("SITREP_SKIP_BROWSER"):
         pytest.skip("SITREP_SKIP_BROWSER is set")
-    if not (shutil.which(CHROMIUM) and shutil.which(DRIVER)):
+    driver = headless_chromium()
+    if driver is None:
         pytest.fail("no headless browser: install Debian's chromium and chromium-driver "
                     "(scripts/test.sh does), or set SITREP_SKIP_BROWSER=1")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -22,6 +15,7 @@ def serving(db: Path, token: str | None = None, pipeline=None) -> Iterator[str]:
     import uvicorn
 
     from sitrep.api import Settings, create_app
+    from sitrep.bench_web import free_port
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(Settings(db=str(db), token=token), pipeline),
@@ -53,10 +47,7 @@ def sample_db(pipeline, path: Path) -> Path:
     return path
 
 
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
 
 
 def wait(check, timeout: float = 15.0, what: str = "the page"):

@@ -56,8 +56,8 @@ def test_country_by_name_and_formats(api):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == by_name["total"] and rows[0]["country"] == "Ukraine"
     geo = api.get("/api/events", params={"format": "geojson", "limit": 5000}).json()
-    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == by_name["total"] + \
-        api.get("/api/events", params={"limit": 5000}).json()["total"] - by_name["total"]
+    everything = api.get("/api/events", params={"limit": 5000}).json()["total"]
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == everything
 
 
 def test_an_event_comes_with_its_reports_and_each_evidence_span(api):

@@ -203,10 +203,9 @@ def create_app(settings: Settings | None = None, pipeline=None):
         if place:
             want = place.casefold()
             periods = [p for p in periods if (p.place.get("name") or "").casefold() == want]
-        rows = [p.to_dict() for p in periods]
-        if day is not None and not place:
-            rows = [r for r in rows if r["until"] is None or r["until"] > day.isoformat()]
-        return {"as_of": as_of, "periods": rows}
+        elif day is not None:  # what was known on the day: who held each place then
+            periods = ctl.state(periods)
+        return {"as_of": as_of, "periods": [p.to_dict() for p in periods]}
 
     @app.get("/api/report", summary="A situation report for a period (Markdown, or HTML with format=html)")
     def report(since: str, until: str, country: str | None = None, format: str = "md",
@@ -229,7 +228,8 @@ def create_app(settings: Settings | None = None, pipeline=None):
         from .taxonomy import ACLED_SUB_TYPES
 
         return {"event_types": list(dict.fromkeys(ACLED_SUB_TYPES.values())),
-                "sub_event_types": {sub: kind for sub, kind in ACLED_SUB_TYPES.items()}}
+                "sub_event_types": {sub: kind for sub, kind in ACLED_SUB_TYPES.items()},
+                "colours": figures.TYPE_COLOURS}
 
     @app.get("/api/statistics", summary="Aggregate figures quoted by articles (tolls since a date, totals)")
     def statistics(since: str | None = None, until: str | None = None):
@@ -242,6 +242,7 @@ def create_app(settings: Settings | None = None, pipeline=None):
         params = dict(request.query_params)
         params.pop("limit", None)
         params.pop("offset", None)
+        params["fields"] = "date,event_type,fatalities"  # all a week's cell is made of
         with store() as s:
             rows = query.run(s, query.EventQuery.from_params(params))
         return {"weeks": figures.weekly_counts(rows)}
@@ -314,14 +315,9 @@ def _version() -> str:
 
 def _event_detail(s, event_id: str) -> dict[str, Any]:
     """The canonical event ``event_id`` (or the one a report id belongs to) with its reports and spans."""
-    rows = s._query("SELECT * FROM canonical_events WHERE id = ?", (event_id,))
-    if not rows:
-        rep = s._query("SELECT canonical_id FROM events WHERE id = ?", (event_id,))
-        if rep and rep[0]["canonical_id"]:
-            rows = s._query("SELECT * FROM canonical_events WHERE id = ?", (rep[0]["canonical_id"],))
-    if not rows:
+    canonical = s.canonical_event(event_id)
+    if canonical is None:
         raise NotFound(f"no event {event_id!r}: take ids from /api/events")
-    canonical = rows[0]
     reports = s.canonical_reports(canonical["id"])
     for r in reports:
         r["evidence"] = [{"article_id": r["article_id"], **span} for span in r["evidence"]]

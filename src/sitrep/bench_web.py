@@ -73,7 +73,8 @@ def _build(path: Path, events: int) -> None:
         store.save(_synthetic_results(max(1, events // per), per, 3, "w"), batch_size=200)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on loopback now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -81,7 +82,7 @@ def _free_port() -> int:
 
 @contextmanager
 def _serving(db: Path, workers: int = 1) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     code = "from sitrep.cli import main; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, "serve", "--db", str(db), "--port", str(port),
                              "--workers", str(workers)],
@@ -119,8 +120,16 @@ def _load(ab: str, url: str, clients: int, requests: int) -> dict:
             "failed": int(number(r"Failed requests:\s+(\d+)"))}
 
 
-def _browser_times(base: str, timeout: float) -> dict | None:
-    """Seconds from opening the dashboard to every event drawn, or None without a browser."""
+#: How Debian's chromium runs headless here: no sandbox (root, containers), no GPU, and none of
+#: its background calls to the network.
+CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,1000")
+
+
+def headless_chromium():
+    """A Selenium driver of Debian's ``chromium`` through ``chromium-driver``; None when either is missing
+    (Selenium is then given both paths, so it never tries to download a browser of its own)."""
     chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
     if not (chromium and driver_path):
         return None
@@ -129,10 +138,16 @@ def _browser_times(base: str, timeout: float) -> dict | None:
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1400,1000"):
+    for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def _browser_times(base: str, timeout: float) -> dict | None:
+    """Seconds from opening the dashboard to every event drawn, or None without a browser."""
+    driver = headless_chromium()
+    if driver is None:
+        return None
     try:
         driver.set_script_timeout(timeout)
         driver.set_page_load_timeout(timeout)

@@ -15,7 +15,7 @@ import math
 from functools import lru_cache
 from typing import Any, Iterable
 
-#: Colours of ACLED's event types, shared with the dashboard (web/static/app.js).
+#: Colours of ACLED's event types; the dashboard reads them from /api/types.
 TYPE_COLOURS = {
     "Battles": "#d62728", "Explosions/Remote violence": "#ff7f0e", "Violence against civilians": "#9467bd",
     "Protests": "#2ca02c", "Riots": "#8c564b", "Strategic developments": "#1f77b4",

@@ -224,20 +224,29 @@ _NO_LIMIT = 2**63 - 1  # OFFSET without LIMIT: SQLite needs a LIMIT, and this on
 _UNDATED_LAST = "CASE WHEN {p}.date IS NULL THEN 1 ELSE 0 END, {p}.date"
 
 
-def _select(reports: bool) -> tuple[str, str]:
-    """The select list and FROM clause of one mode."""
+def _columns(reports: bool) -> tuple[list[tuple[str, str]], str]:
+    """(row key, SQL expression) of each of the ``ROW_FIELDS`` in one mode, and the FROM clause."""
     cols = [c for c in EVENT_COLUMNS if c != "seq"]
     if reports:
-        picked = [f'e."{c}"' for c in cols]
-        extra = "e.canonical_id, c.n_reports, c.n_sources, a.ingested_at"
+        picked = [(c, f'e."{c}"') for c in cols]
+        ingested = "a.ingested_at"
         source = ("events e JOIN articles a ON a.id = e.article_id "
                   "LEFT JOIN canonical_events c ON c.id = e.canonical_id")
     else:
-        picked = ["c.id AS id" if c == "id" else f'{"e" if c in _REPORT_ONLY else "c"}."{c}"' for c in cols]
-        extra = ("c.id AS canonical_id, c.n_reports, c.n_sources, (SELECT MAX(la.ingested_at) FROM events l "
-                 "JOIN articles la ON la.id = l.article_id WHERE l.canonical_id = c.id) AS ingested_at")
+        picked = [(c, "c.id" if c == "id" else f'{"e" if c in _REPORT_ONLY else "c"}."{c}"') for c in cols]
+        ingested = ("(SELECT MAX(la.ingested_at) FROM events l JOIN articles la ON la.id = l.article_id "
+                    "WHERE l.canonical_id = c.id)")
         source = f"canonical_events c JOIN events e ON e.id = {_BEST_REPORT} JOIN articles a ON a.id = e.article_id"
-    return ", ".join(picked) + ", a.title, a.url, a.source, a.published, " + extra, source
+    article = [(k, f"a.{k}") for k in ("title", "url", "source", "published")]
+    merged = [("canonical_id", "e.canonical_id" if reports else "c.id"), ("n_reports", "c.n_reports"),
+              ("n_sources", "c.n_sources"), ("ingested_at", ingested)]
+    return picked + article + merged, source
+
+
+def _select(reports: bool, fields: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The select list (only ``fields``, when some are asked for) and the FROM clause of one mode."""
+    columns, source = _columns(reports)
+    return ", ".join(f'{sql} AS "{key}"' for key, sql in columns if not fields or key in fields), source
 
 
 def _like(text: str) -> str:
@@ -307,7 +316,7 @@ def _decode(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 def run(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     """The rows ``q`` selects: by date (undated last), then id; ``limit``/``offset`` applied."""
-    select, source = _select(q.reports)
+    select, source = _select(q.reports, q.fields)
     where, params = _where(store, q)
     p = "e" if q.reports else "c"
     # with a date bound no row is undated, and a plain date order lets an index give the first page
@@ -317,14 +326,13 @@ def run(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     page = ""
     if q.limit is not None or q.offset:
         page = " LIMIT ? OFFSET ?"
-        paging = [q.limit if q.limit is not None else _NO_LIMIT, q.offset]
+        params = params + [q.limit if q.limit is not None else _NO_LIMIT, q.offset]
     if q.reports:
-        sql, params = f"SELECT {select} FROM {source}{where} ORDER BY {order}{page}", params + (paging if page else [])
+        sql = f"SELECT {select} FROM {source}{where} ORDER BY {order}{page}"
     else:
         # the page of merged events first (their conditions read only them), then each one's best report
         chosen = f"SELECT c.id FROM canonical_events c{where} ORDER BY {order}{page}"
         sql = f"SELECT {select} FROM {source} WHERE c.id IN ({chosen}) ORDER BY {order}"
-        params = params + (paging if page else [])
     return [_decode(r, q.fields) for r in store._query(sql, params)]
 
 

@@ -782,6 +782,14 @@ class Store:
             r["sources"] = json.loads(r["sources"])
         return rows
 
+    def canonical_event(self, event_id: str) -> dict[str, Any] | None:
+        """The merged event ``event_id``, or the one the report ``event_id`` is merged into; None if neither."""
+        rows = self._query("SELECT * FROM canonical_events WHERE id = ?", (event_id,))
+        if not rows:
+            rows = self._query("SELECT c.* FROM canonical_events c JOIN events e ON e.canonical_id = c.id "
+                               "WHERE e.id = ?", (event_id,))
+        return rows[0] if rows else None
+
     def canonical_reports(self, canonical_id: str) -> list[dict[str, Any]]:
         """The stored reports merged into one canonical event, with their articles."""
         rows = self._query(

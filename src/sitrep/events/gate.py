@@ -61,18 +61,18 @@ def apply(drafts: list[_Draft], state: ArticleState, detector, typer, screen=Non
     kept = []
     tags = {si: token_tags(state.sents[si]) for si in sorted({d.sent_index for d in drafts
                                                                  if d.sub_event_type is not None})}
-    wanted = [si for si in tags
-              if screen is None or screen.passes(state.sents[si].text, _context(state, si), tags[si])]
+    wanted = {si for si in tags
+              if screen is None or screen.passes(state.sents[si].text, _context(state, si), tags[si])}
     # the sentences to decide, encoded in one batch (the steps then find them in the encoder's cache)
     if wanted:
-        encoder().encode([state.sents[si].text for si in wanted])
+        encoder().encode([state.sents[si].text for si in sorted(wanted)])
     for d in drafts:
         if d.sub_event_type is None:  # a PLOVER-only political act
             kept.append(d)
             continue
         si = d.sent_index
         sent = state.sents[si]
-        if si not in detections and si not in wanted:
+        if si not in wanted:
             continue  # the screen saw no event in its words
         if si not in detections:
             detections[si] = detector.detect(sent.text, _context(state, si), tags[si])

@@ -2,10 +2,7 @@
 // Everything comes from the JSON API of the same server; nothing from the internet.
 "use strict";
 
-const TYPE_COLOURS = {
-  "Battles": "#d62728", "Explosions/Remote violence": "#ff7f0e", "Violence against civilians": "#9467bd",
-  "Protests": "#2ca02c", "Riots": "#8c564b", "Strategic developments": "#1f77b4",
-};
+let TYPE_COLOURS = {};  // by ACLED event type, from /api/types (the report's SVG figures use the same)
 const SIDE_COLOURS = ["#e03131", "#1971c2", "#2f9e44", "#f08c00", "#9c36b5", "#0c8599", "#5c940d", "#c2255c"];
 const DAY_MS = 86400000;
 
@@ -64,6 +61,7 @@ async function loadOutlines() {
 
 async function loadTypes() {
   const types = await getJSON("/api/types");
+  TYPE_COLOURS = types.colours;
   const select = document.querySelector("select[name=event_type]");
   for (const t of types.event_types) select.insertAdjacentHTML("beforeend", `<option>${esc(t)}</option>`);
   const subs = document.querySelector("select[name=sub_event_type]");
@@ -173,7 +171,7 @@ async function drawControl(day) {
   state.controlMarkers.clear();
   for (const p of body.periods) {
     const place = p.place;
-    if (place.latitude == null || (p.until && day && p.until <= day)) continue;
+    if (place.latitude == null) continue;
     const colour = sideColour(p.controller);
     const icon = L.divIcon({
       className: "", iconSize: [18, 18],
