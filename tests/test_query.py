@@ -251,6 +251,30 @@ def test_migration_indexes_events_stored_before_it(tmp_path, monkeypatch):
         assert ids(run(new, EventQuery(text="market"))) == ["a1-e0"]
 
 
+def test_reading_a_database_of_an_earlier_version_says_to_upgrade_it_and_upgrading_lets_it_be_read(
+        tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    names = [m.__name__ for m in store_module.MIGRATIONS]
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:names.index("m006_query_indexes")])
+    monkeypatch.setattr(merge_module, "CANONICAL_COLUMNS",
+                        tuple(c for c in merge_module.CANONICAL_COLUMNS if c != "confidence"))
+    with Store.open(path) as old:
+        old.save(sample_results())
+    monkeypatch.undo()
+    before = path.read_bytes()
+    with pytest.raises(UsageError, match=r"lacks m006_query_indexes; read commands never write, so run "
+                                         r"`sitrep upgrade --db .*old.db` once"):
+        Store.open(path, read_only=True)
+    out = CliRunner().invoke(cli, ["events", "--db", str(path)])
+    assert out.exit_code == 2 and "sitrep upgrade" in out.output
+    assert path.read_bytes() == before  # reading wrote nothing
+    assert CliRunner().invoke(cli, ["upgrade", "--db", str(path)]).exit_code == 0
+    with Store.open(path, read_only=True) as new:
+        assert "a1-e0" in ids(run(new, EventQuery()))  # the merged strike, filtered by its confidence
+        assert new.conn.execute("SELECT COUNT(*) FROM canonical_events WHERE confidence IS NULL").fetchone()[0] == 0
+        assert new.schema_version() == len(store_module.MIGRATIONS)
+
+
 # -- fields and parameters ------------------------------------------------------------------------
 
 def test_fields_keep_only_those(store):

@@ -323,6 +323,19 @@ def report(db, since, until, country, fmt, base_url, min_confidence):
 
 @cli.command()
 @db_option
+@handle_errors
+def upgrade(db):
+    """Bring a database written by an earlier sitrep up to this version's schema (nothing is lost)."""
+    from .store import Store
+
+    if not Path(db).exists():
+        raise UsageError(f"{db} does not exist: there is nothing to upgrade")
+    with Store.open(db) as store:  # opening for writing applies the pending migrations
+        click.echo(f"{db}: schema version {store.schema_version()}, up to date", err=True)
+
+
+@cli.command()
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--token", envvar="SITREP_TOKEN", metavar="SECRET",

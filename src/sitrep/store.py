@@ -434,6 +434,20 @@ def _check_existing(path: Path, read_only: bool = False) -> None:
                          f"{len(MIGRATIONS)}; upgrade sitrep to use it.")
 
 
+def _check_current(conn: sqlite3.Connection, name: str) -> None:
+    """A database opened read-only must already have this version's schema: reading cannot migrate it."""
+    try:
+        applied = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.Error:
+        return  # no migration table: _check_existing has judged the file
+    pending = [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in applied]
+    if pending:
+        conn.close()
+        raise UsageError(f"{name} was written by an earlier sitrep and lacks {', '.join(pending)}; read commands "
+                         f"never write, so run `sitrep upgrade --db {name}` once (it adds what this version reads "
+                         f"and loses nothing)")
+
+
 def _not_yet(path: Path, why: str) -> UsageError:
     return UsageError(f"{path} {why}: run `sitrep ingest PATH --db {path}` first")
 
@@ -494,6 +508,7 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open {name} for reading: {exc}; check its permissions") from exc
             conn.row_factory = sqlite3.Row
+            _check_current(conn, name)
             return cls(conn, name)
         try:
             conn = sqlite3.connect(name, isolation_level=None)
