@@ -163,7 +163,8 @@ def test_extract_jsonl_keeps_each_line_and_its_own_date(invoke, schema_validator
     assert (first["id"], first["published"], first["language"]) == ("wire-0412", "2023-06-09", "en")
     assert (first["title"], first["url"], first["source"]) == (
         "RSF shelling hits El Fasher market", "https://wire.example.com/sudan/0412", "Example Wire")
-    assert first["text"].startswith("Rapid Support Forces shelled the main market in El Fasher")
+    assert first["text"].startswith("RSF shelling hits El Fasher market\n\nRapid Support Forces shelled the main market")
+    assert first["title_offset"] == 0 == second["title_offset"]
     # a datetime with a zone keeps its own calendar day
     assert (second["id"], second["published"], second["language"]) == ("wire-0413", "2023-06-10", None)
     shelling = only([e for e in first["events"] if e["sub_event_type"] == "Shelling/artillery/missile attack"],
@@ -202,7 +203,8 @@ def test_extract_rss_feed_items(invoke, schema_validator):
     assert (first["title"], first["published"], first["source"]) == \
         ("Gunmen kill villagers near Ouallam", "2023-03-24", "Sahel Briefing")
     assert first["url"] == "https://sahel-briefing.example.org/2023/03/ouallam"
-    assert first["text"] == ("Gunmen on motorbikes killed eleven villagers near Ouallam in western Niger on "
+    assert first["title_offset"] == 0 and first["feed"] == str(FEED)
+    assert first["text"] == ("Gunmen kill villagers near Ouallam\n\nGunmen on motorbikes killed eleven villagers near Ouallam in western Niger on "
                              "Wednesday, a local councillor said.\n\nFamilies from nearby hamlets fled towards "
                              "the town after the attack.")
     killing = only([e for e in first["events"] if e["fatalities"]], "killing")
@@ -225,7 +227,7 @@ def test_extract_directory_walks_known_files_in_name_order(invoke, tmp_path, sch
     assert result.stderr == ""
     got = records(result.stdout, schema_validator)
     assert [r["text"][:20] for r in got] == [DJIBO.read_text()[:20], DORI.read_text()[:20],
-                                            "Gunmen on motorbikes", "The government of Ni"]
+                                            "Gunmen kill villager", "Niger soldiers arriv"]
     assert [r["published"] for r in got] == ["2023-05-18", "2023-05-18", "2023-03-24", "2023-03-25"]
 
 

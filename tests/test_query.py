@@ -262,7 +262,7 @@ def test_reading_a_database_of_an_earlier_version_says_to_upgrade_it_and_upgradi
         old.save(sample_results())
     monkeypatch.undo()
     before = path.read_bytes()
-    with pytest.raises(UsageError, match=r"lacks m006_query_indexes; read commands never write, so run "
+    with pytest.raises(UsageError, match=r"lacks m006_query_indexes, m007_titles_and_feeds; read commands never write, so run "
                                          r"`sitrep upgrade --db .*old.db` once"):
         Store.open(path, read_only=True)
     out = CliRunner().invoke(cli, ["events", "--db", str(path)])

@@ -162,13 +162,14 @@ def test_jsonl_text_html_and_published_variants(tmp_path: Path) -> None:
         {"text": "No date here.", "id": 42},
     )
     a, b, c, d = read(path, published=DAY)
-    assert (a.id, a.title, a.text, a.published, a.source, a.language) == (
-        "a1", "Kept", "  Text is kept as is.\n", dt.date(2024, 3, 15), "news.example.org", "en"
-    )
+    assert (a.id, a.title, a.text, a.title_offset, a.published, a.source, a.language) == (
+        "a1", "Kept", "Kept\n\n  Text is kept as is.\n", 0, dt.date(2024, 3, 15), "news.example.org", "en"
+    )  # the title is the first paragraph; the text follows as given
     assert a.origin == f"{path}:1"
     assert b.published == dt.date(2024, 3, 15)  # its own calendar day, not the UTC one
     assert b.source == "Wire" and b.id == Article.make_id(None, "Late night report.")
-    assert c.text.startswith("Volunteers cleared fallen branches") and "\n\nResidents brought" in c.text
+    assert (b.title, b.title_offset) == (None, None)
+    assert c.text.startswith("Override\n\nVolunteers cleared fallen branches") and "\n\nResidents brought" in c.text
     assert (c.title, c.url, c.source, c.published, c.language) == (
         "Override", "https://www.lakeside-echo.example.com/lane", "lakeside-echo.example.com", DAY, "de"
     )
@@ -181,7 +182,7 @@ def test_jsonl_bad_lines_are_errors_and_the_rest_goes_on(tmp_path: Path) -> None
         b'["not", "an", "object"]',
         b"17",
         b'{"text": "broken" "json"}',
-        b'{"title": "no body"}',
+        b'{"url": "https://wire.example.org/no-body"}',
         b'{"text": "   "}',
         b'{"text": "bad date", "published": "2021-13-45"}',
         b'{"text": "vague date", "published": "yesterday-ish"}',
@@ -240,6 +241,7 @@ def test_rss_feed_items_become_articles() -> None:
     path = FIXTURES / "harbour_feed.rss"
     ferry, gale, bad_date, market = read(path, published=DAY)
     assert ferry.text == (
+        "Ferry service resumes after engine repair\n\n"  # the title, read as the first paragraph
         "The morning ferry to Gull Island sailed again on Wednesday after a week in the repair yard, the operator said."
         "\n\nEngineers replaced a cracked cooling pipe and tested the vessel on two empty crossings before passengers "
         "were allowed back on board."
@@ -248,7 +250,9 @@ def test_rss_feed_items_become_articles() -> None:
         "Ferry service resumes after engine repair", "https://gazette.example.net/news/ferry-resumes",
         dt.date(2023, 7, 5), "Harbour Town Gazette", "en", f"{path}:8",
     )
-    assert gale.text == "Skippers kept their boats tied up on Thursday & the harbour master closed the outer slipway."
+    assert (ferry.title_offset, ferry.feed) == (0, str(path))
+    assert ferry.text[ferry.title_offset:].startswith(ferry.title)
+    assert gale.text.split("\n\n", 1)[1] == "Skippers kept their boats tied up on Thursday & the harbour master closed the outer slipway."
     assert gale.published == dt.date(2023, 7, 6)  # 23:30 -04:00 stays on the 6th
     assert isinstance(bad_date, InputError) and (bad_date.origin, bad_date.line) == (str(path), 22)
     assert "'sometime last week' is not a date" in bad_date.reason and "RFC 822" in bad_date.reason
@@ -258,27 +262,31 @@ def test_rss_feed_items_become_articles() -> None:
 def test_atom_feed_entries_become_articles() -> None:
     path = FIXTURES / "hill_villages.atom"
     snow, school, bus = read(path)
-    assert snow.text == "Heavy snow shut the upper pass overnight, road crews said.\n\nPloughs will start from the lower village at dawn."
+    assert snow.text == "Snow closes the upper pass\n\nHeavy snow shut the upper pass overnight, road crews said.\n\nPloughs will start from the lower village at dawn."
     assert snow.url == "https://bulletin.example.com/2024/02/snow-pass"  # rel=alternate, not rel=edit
     assert snow.published == dt.date(2024, 2, 9)  # <published> before <updated>, in its own time zone
     assert (snow.source, snow.language, snow.origin) == ("Hill Villages Bulletin", "fr", f"{path}:6")
-    assert school.text == "The village school opened its doors again on Thursday.\n\nA new boiler was fitted over the weekend."
+    assert school.text.removeprefix(f"{school.title}\n\n") == "The village school opened its doors again on Thursday.\n\nA new boiler was fitted over the weekend."
     assert (school.url, school.published) == ("https://bulletin.example.com/2024/02/school", dt.date(2024, 2, 8))
-    assert (bus.text, bus.url, bus.published) == ("The late bus will leave ten minutes earlier from Monday.", None, dt.date(2024, 2, 7))
+    assert (bus.text.split("\n\n", 1)[1], bus.url, bus.published) == ("The late bus will leave ten minutes earlier from Monday.", None, dt.date(2024, 2, 7))
 
 
-def test_feed_item_without_text_is_an_error_and_the_next_item_is_read(tmp_path: Path) -> None:
+def test_feed_item_with_only_a_title_is_an_article_and_one_with_nothing_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path / "f.rss", (
         "<rss version='2.0'><channel><title>T</title>\n"
-        "<item><title>Empty</title><description>  </description></item>\n"
+        "<item><title>Rebels take the river crossing</title><description>  </description></item>\n"
         "<item><title>Tags only</title><description>&lt;p&gt;&lt;img src='x.jpg'/&gt;&lt;/p&gt;</description></item>\n"
+        "<item><title> </title><description></description><link>https://t.example/x</link></item>\n"
         "<item><title>Full</title><description>Plain words, no markup.</description></item>\n"
         "</channel></rss>"
     ))
-    empty, tags_only, full = read(path)
-    assert (empty.line, tags_only.line) == (2, 3)
-    assert empty.reason.startswith("feed item has no text")
-    assert (full.text, full.title, full.origin) == ("Plain words, no markup.", "Full", f"{path}:4")
+    headline, tags_only, nothing, full = read(path)
+    assert (headline.text, headline.title, headline.title_offset) == (
+        "Rebels take the river crossing", "Rebels take the river crossing", 0)
+    assert (tags_only.text, tags_only.origin) == ("Tags only", f"{path}:3")
+    assert isinstance(nothing, InputError) and nothing.line == 4
+    assert nothing.reason.startswith("feed item has neither a title nor text")
+    assert (full.text, full.title, full.origin) == ("Full\n\nPlain words, no markup.", "Full", f"{path}:5")
 
 
 def test_file_that_starts_like_a_feed_is_read_as_one(tmp_path: Path) -> None:

@@ -56,6 +56,20 @@ def test_round_trip_all_fields(store):
     assert store.article_count() == 1
 
 
+def test_round_trip_keeps_where_the_title_is_and_the_feed(store):
+    base = make_result(3)
+    text = f"Title 3\n\n{base.article.text}"
+    article = dataclasses.replace(base.article, text=text, title_offset=0, feed="https://ex.org/world.rss")
+    titled = dataclasses.replace(base, article=article)
+    store.save([titled])
+    got = store.get_article("a3").article
+    assert (got.title_offset, got.feed, got.text[:7]) == (0, "https://ex.org/world.rss", "Title 3")
+    assert store.save([titled]) == SaveReport(unchanged=1)
+    # without a title in the text, both stay unset
+    store.save([make_result(4)])
+    assert (store.get_article("a4").article.title_offset, store.get_article("a4").article.feed) == (None, None)
+
+
 def test_round_trip_without_place_or_numbers(store):
     base = make_result(2, place=None, fatalities=None)
     event = dataclasses.replace(base.events[0], date=None, date_precision=None,

@@ -105,6 +105,13 @@ def _results(pipeline, inputs: _Inputs):
         yield result
 
 
+def track(items, label: str):
+    """Progress on a terminal for a long run (see ``sitrep.progress``); silent in pipes and CI."""
+    from .progress import track as _track
+
+    return _track(items, label)
+
+
 def _conf(value: float | None) -> dict:
     """``min_confidence`` for a store query: the library's default unless the user gave one."""
     return {} if value is None else {"min_confidence": value}
@@ -200,7 +207,7 @@ def ingest(paths, published, db, model, gazetteer, quiet, max_chars, max_seconds
     with Store.open(db) as store:
         pipeline = _pipeline(model, gazetteer).with_budget(max_chars, max_seconds or None)
         inputs = _Inputs(paths, published)
-        report = store.save(_results(pipeline, inputs))
+        report = store.save(track(_results(pipeline, inputs), "ingest"))
         if not quiet:
             click.echo(f"{db}: {report.articles} articles read ({report.inserted} new, {report.updated} updated, "
                        f"{report.unchanged} unchanged), {report.events} events stored; "

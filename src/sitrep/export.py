@@ -37,11 +37,11 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping, TextIO
-from urllib.parse import urlsplit
 
 from .actors import state_name
 from .errors import UsageError
 from .model import ArticleResult, Event
+from .outlets import outlet
 
 #: ACLED's current export, in its order (see ACLED's codebook).
 ACLED_COLUMNS = (
@@ -141,21 +141,6 @@ def admin1_spellings(name: str, code: str | None = None) -> set[str]:
         if code is None or cc == code.upper():
             found |= {name_key(stored) for stored, acled in names.items() if name_key(acled) == key}
     return found
-
-
-def outlet(source: str | None, url: str | None) -> str:
-    """A readable outlet name: the stored source, unless it is a URL (or missing): then the domain's."""
-    if source and not re.match(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+/?$", source.strip(), re.I):
-        return source.strip()
-    link = (source or "").strip() or (url or "")
-    host = urlsplit(link if "//" in link else f"//{link}").hostname or ""
-    host = host[4:] if host.startswith("www.") else host
-    names = _data("news_outlets.json")
-    parts = host.split(".")
-    for i in range(len(parts) - 1):  # "edition.cnn.com" is cnn.com's
-        if ".".join(parts[i:]) in names:
-            return names[".".join(parts[i:])]
-    return host
 
 
 def inter_code(actor: str | None, code: str | None) -> int:

@@ -36,6 +36,8 @@ class FeedItem:
     is_html: bool
     source: str | None  # the feed's own title
     language: str | None
+    site: str | None = None  # the channel's link: the outlet's site
+    feed: str | None = None  # the feed's own address (atom:link rel="self"), when it says
 
 
 def looks_like_feed(head: bytes) -> bool:
@@ -89,6 +91,9 @@ def iter_feed(data: bytes, origin: str) -> Iterator[FeedItem | InputError]:
     head = root if channel is None else channel
     source = _child_text(head, "title") or None
     language = _child_text(head, "language") or root.get(_XML_LANG) or None
+    site = _link(head)
+    feed = next((link.get("href").strip() for link in head if _local(link) == "link"
+                 and link.get("rel") == "self" and (link.get("href") or "").strip()), None)
     # RSS 2.0 items sit in the channel, RSS 1.0 items beside it, Atom entries in the feed
     items = dict.fromkeys(el for parent in (head, root) for el in parent if _local(el) in ("item", "entry"))
     if not items:
@@ -104,6 +109,8 @@ def iter_feed(data: bytes, origin: str) -> Iterator[FeedItem | InputError]:
             is_html=is_html,
             source=source,
             language=item.get(_XML_LANG) or language,
+            site=site,
+            feed=feed,
         )
 
 

@@ -27,6 +27,8 @@ class Article:
     source: str | None = None
     language: str | None = None
     origin: str = ""  # where it was read, "path" or "path:line"
+    title_offset: int | None = None  # where ``title`` starts in ``text`` (read as its first paragraph), if it is there
+    feed: str | None = None  # the feed (URL or file) an item came from; ``source`` is the outlet
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -204,9 +206,11 @@ class ArticleResult:
             "schema": SCHEMA,
             "id": a.id,
             "title": a.title,
+            "title_offset": a.title_offset,
             "url": a.url,
             "published": a.published.isoformat() if a.published else None,
             "source": a.source,
+            "feed": a.feed,
             "language": a.language,
             "text": a.text,
             "truncated": self.truncated,

@@ -4,11 +4,17 @@ One entry point, ``iter_articles(paths)``, reads any mix of:
 
     .txt              plain text, UTF-8; ``text`` is the content unchanged
     .html / .htm      a web page; main text, title and date via trafilatura
-    .jsonl            one JSON object per line (text or html + metadata), streamed
+    .jsonl .jsonl.gz  one JSON object per line (text or html + metadata), streamed
     .xml .rss .atom   an RSS or Atom feed (also any file that starts like one)
     a directory       walked recursively in name order, known extensions only
     -                 standard input: JSON Lines if the first non-blank line is
                       a JSON object, else one plain-text article
+
+A title (a feed item's, or a JSON Lines record's ``title``) is read as the
+text's first paragraph, unless the text already opens with it:
+``Article.title_offset`` says where it starts. A feed item with a title and no
+description is an article. ``source`` is the outlet (a known domain's name, the
+channel's title, or the domain); ``feed`` keeps the feed it came from.
 
 A document that cannot be read does not stop the batch: an ``InputError``
 naming the file (and line) is *yielded* in its place and reading goes on.
@@ -20,6 +26,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import email.utils
+import gzip
 import itertools
 import json
 import logging
@@ -29,7 +36,6 @@ import stat
 import sys
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -40,11 +46,14 @@ from sitrep.dates import implausible_published
 from sitrep.errors import InputError, UsageError, could_not_process
 from sitrep.feeds import FeedItem, iter_feed, looks_like_feed
 from sitrep.model import Article
+from sitrep.outlets import domain_outlet, is_address
 
-__all__ = ["DEFAULT_MAX_BYTES", "EXTENSIONS", "iter_articles", "max_bytes", "parse_published", "read_html"]
+__all__ = ["DEFAULT_MAX_BYTES", "EXTENSIONS", "iter_articles", "max_bytes", "parse_published", "read_feed", "read_html",
+           "titled"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"} | dict.fromkeys((".xml", ".rss", ".atom"), "feed")
+KINDS = ({".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".jsonl.gz": "jsonl.gz"}
+         | dict.fromkeys((".xml", ".rss", ".atom"), "feed"))
 EXTENSIONS = tuple(KINDS)
 STDIN = "<stdin>"
 _SNIFF = 8192  # bytes looked at to tell text from binary, or a feed from other XML
@@ -96,14 +105,14 @@ def _read_path(raw: str, published: dt.date | None, stdin: IO[bytes] | None, lim
         for found in _walk(path):
             if isinstance(found, InputError):
                 yield found
-            elif found.suffix.lower() in KINDS:
-                yield from _contained(_read_file(found, KINDS[found.suffix.lower()], published, limit), str(found))
+            elif kind := _kind(found):
+                yield from _contained(_read_file(found, kind, published, limit), str(found))
     elif not path.exists():
         yield InputError(raw, "no such file or directory; check the path")
     elif not path.is_file():  # a device, FIFO or socket (after symlinks)
         yield InputError(raw, _SPECIAL)
     else:
-        kind = KINDS.get(path.suffix.lower()) or _sniff_feed(path)
+        kind = _kind(path) or _sniff_feed(path)
         if kind is None:
             what = f"'{path.suffix}'" if path.suffix else "(no extension)"
             yield InputError(raw, f"unknown file type {what}; {_ACCEPTED}")
@@ -172,8 +181,14 @@ def _walk(root: Path) -> Iterator[Path | InputError]:
             yield from _walk(Path(entry.path))
         elif entry.is_file():
             yield Path(entry.path)
-        elif Path(entry.name).suffix.lower() in KINDS:  # a device, FIFO or socket named like a document
+        elif _kind(Path(entry.name)):  # a device, FIFO or socket named like a document
             yield InputError(entry.path, _SPECIAL)
+
+
+def _kind(path: Path) -> str | None:
+    """The kind of document a file name says it holds ("text", "html", "jsonl", "jsonl.gz", "feed")."""
+    name = path.name.lower()
+    return KINDS[".jsonl.gz"] if name.endswith(".jsonl.gz") else KINDS.get(path.suffix.lower())
 
 
 def _sniff_feed(path: Path) -> str | None:
@@ -192,16 +207,8 @@ def _read_file(path: Path, kind: str, published: dt.date | None, limit: int) -> 
         if not stat.S_ISREG(path.stat().st_mode):  # follows symlinks: a link to /dev/zero is a device
             yield InputError(origin, _SPECIAL)
             return
-        if kind == "jsonl":
-            with open(path, "rb") as f:
-                head = f.read(_SNIFF)
-                f.seek(0)
-                if not head:
-                    yield InputError(origin, _EMPTY)
-                elif _is_binary(head):
-                    yield InputError(origin, _BINARY)
-                else:
-                    yield from _jsonl_records(_read_lines(f, limit), origin, published, limit)
+        if kind in ("jsonl", "jsonl.gz"):
+            yield from _read_jsonl_file(path, kind == "jsonl.gz", published, limit)
             return
         with open(path, "rb") as f:
             data = f.read(limit + 1)  # never trust st_size: /proc files say 0, devices say nothing
@@ -214,11 +221,28 @@ def _read_file(path: Path, kind: str, published: dt.date | None, limit: int) -> 
     if not data:
         yield InputError(origin, _EMPTY)
     elif kind == "feed":
-        yield from _read_feed(data, origin, published)
+        yield from read_feed(data, origin, published)
     elif kind == "html":
         yield _guard(_html_article, data, origin, published)
     else:
         yield _guard(_text_article, data, origin, published)
+
+
+def _read_jsonl_file(path: Path, zipped: bool, published: dt.date | None, limit: int) -> Iterator[Item]:
+    origin = str(path)
+    try:
+        with (gzip.open(path, "rb") if zipped else open(path, "rb")) as f:
+            head = f.read(_SNIFF)
+            f.seek(0)
+            if not head:
+                yield InputError(origin, _EMPTY)
+            elif _is_binary(head):
+                yield InputError(origin, _BINARY)
+            else:
+                yield from _jsonl_records(_read_lines(f, limit), origin, published, limit)
+    except (gzip.BadGzipFile, EOFError) as exc:  # a truncated file ends early: what was read is kept
+        yield InputError(origin, f"is not a whole gzip file ({exc}); the records before the damage were read. "
+                                 "Compress it again (gzip FILE.jsonl) or give it uncompressed")
 
 
 _SPECIAL = "is not a regular file (a device, FIFO or socket); give a file, or pipe the data into - (standard input)"
@@ -356,7 +380,7 @@ def _html_fields(html: str, origin: str, line: int | None = None) -> dict[str, A
         when = parse_published(doc.date, origin, line)
     except InputError:  # trafilatura gives YYYY-MM-DD or nothing; never fail a page on its guess
         when = None
-    source = doc.sitename or _hostname(doc.url)
+    source = _outlet(doc.sitename, doc.url)
     return {"text": text, "title": doc.title or None, "url": doc.url or None, "published": when, "source": source,
             "language": lang}
 
@@ -392,11 +416,6 @@ def _squash(text: str | None) -> str:
 def _language(tag: str | None) -> str | None:
     """The primary subtag of a language tag, lower case: 'en-GB' -> 'en'."""
     return re.split(r"[-_\s]", tag.strip())[0].lower() or None if tag else None
-
-
-def _hostname(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
 
 
 # ---------------------------------------------------------------- JSON Lines
@@ -445,21 +464,27 @@ def _jsonl_article(raw: bytes, origin: str, number: int, offset: int, published:
     if not isinstance(obj, dict):
         kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(obj), "a number")
         raise InputError(origin, f"is {kind}, not a JSON object; {_ONE_OBJECT}", number)
-    text, page = (_field(obj, key, origin, number) for key in ("text", "html"))
+    text, page, title = (_field(obj, key, origin, number) for key in ("text", "html", "title"))
+    empty: dict[str, Any] = {"text": "", "published": None, "language": None, "source": None, "url": None}
     if text is not None and text.strip():
-        fields: dict[str, Any] = {"text": text, "published": None, "language": None, "source": None, "url": None}
+        fields: dict[str, Any] = empty | {"text": text}
     elif page is not None and page.strip():
         fields = _html_fields(page, origin, number)
+    elif title is not None and title.strip():
+        fields = empty  # a headline alone is an article
     elif text is not None or page is not None:
         key = "text" if text is not None else "html"
         raise InputError(origin, f'"{key}" is empty; give the article body there', number)
     else:
         raise InputError(origin, f'object has neither "text" nor "html"; {_ONE_OBJECT}', number)
-    for key in ("title", "url", "source", "language"):
+    for key in ("url", "source", "language"):
         fields[key] = _field(obj, key, origin, number) or fields.get(key)
+    if title is not None and title.strip():
+        fields["title"] = _headline(title)
+        fields["text"], fields["title_offset"] = titled(fields["title"], fields["text"])
     when = parse_published(obj.get("published"), origin, number)
     fields["published"] = when or fields["published"] or published
-    fields["source"] = fields["source"] or _hostname(fields["url"])
+    fields["source"] = _outlet(fields["source"], fields["url"])
     fields["language"] = _language(fields["language"])
     return Article(id=_field(obj, "id", origin, number) or "", origin=f"{origin}:{number}", **fields)
 
@@ -479,18 +504,67 @@ def _field(obj: dict[str, Any], key: str, origin: str, number: int) -> str | Non
 # ---------------------------------------------------------------- RSS and Atom
 
 
-def _read_feed(data: bytes, origin: str, published: dt.date | None) -> Iterator[Item]:
+def read_feed(data: bytes, origin: str, published: dt.date | None = None) -> Iterator[Item]:
+    """The articles of one RSS or Atom document (``origin``: its URL or file, kept as ``feed``
+    unless the feed names its own address), or an InputError per item or feed that cannot be read."""
     for item in iter_feed(data, origin):
         yield item if isinstance(item, InputError) else _guard(_feed_article, item, origin, published)
 
 
 def _feed_article(item: FeedItem, origin: str, published: dt.date | None) -> Article:
     when = parse_published(item.date, origin, item.line)
-    text = _fragment_text(item.body) if item.is_html else item.body.strip()
-    if not text:
-        raise InputError(origin, "feed item has no text (empty description and content); it is skipped", item.line)
-    return Article(text=text, title=item.title, url=item.url, published=when or published, source=item.source,
-                   language=_language(item.language), origin=f"{origin}:{item.line}")
+    body = _fragment_text(item.body) if item.is_html and item.body.strip() else item.body.strip()
+    title = _headline(item.title) if item.title else None
+    if not body and not title:
+        raise InputError(origin, "feed item has neither a title nor text; it is skipped", item.line)
+    text, title_offset = titled(title, body)
+    source = item.source if item.source and not is_address(item.source) else None
+    for link in (item.url, item.site):
+        name, known = domain_outlet(link)
+        if known:  # "CNN", not the channel's "CNN.com - RSS Channel - World"
+            source = name
+            break
+    return Article(text=text, title=title, url=item.url, published=when or published,
+                   source=source or _outlet(None, item.url or item.site), language=_language(item.language),
+                   origin=f"{origin}:{item.line}", title_offset=title_offset, feed=_feed_address(origin, item.feed))
+
+
+def _feed_address(origin: str, said: str | None) -> str:
+    """The address that was polled; for a saved file, the address the feed gives itself, if any."""
+    return origin if origin.startswith(("http://", "https://")) or not said else said
+
+
+def titled(title: str | None, body: str) -> tuple[str, int | None]:
+    """The text events are read from, and where the title starts in it.
+
+    The title is the first paragraph, unless the body already opens with it (as many
+    pages and dumps do), so it is neither lost nor read twice."""
+    if not title:
+        return body, None
+    if not body.strip():
+        return title, 0
+    lead = len(body) - len(body.lstrip())
+    if body.startswith(title, lead):
+        return body, lead
+    return f"{title}\n\n{body}", 0
+
+
+def _headline(title: str) -> str:
+    """A title as one line of text: markup reduced to its text, runs of white space made one space."""
+    if "<" in title and ">" in title:
+        try:
+            title = lxml_html.fragment_fromstring(title, create_parent="div").text_content()
+        except (ValueError, etree.LxmlError):
+            pass
+    return _squash(title)
+
+
+def _outlet(source: str | None, url: str | None) -> str | None:
+    """The outlet's readable name: a named source as given, else the URL's domain (a known one by name)."""
+    if source and not is_address(source):
+        return source.strip()
+    link = (source or "").strip() or url
+    return domain_outlet(link)[0] or None if link else None
 
 
 def _fragment_text(markup: str) -> str:

@@ -39,7 +39,8 @@ TERRITORY_SUB_EVENTS = ("Non-state actor overtakes territory", "Government regai
                         "Non-violent transfer of territory")
 
 ARTICLE_COLUMNS = ("id", "title", "url", "published", "source", "language", "text",
-                   "origin", "ingested_at", "content_hash", "extraction_hash", "truncated")
+                   "origin", "ingested_at", "content_hash", "extraction_hash", "truncated",
+                   "title_offset", "feed")
 EVENT_COLUMNS = ("id", "article_id", "seq", "event_type", "sub_event_type", "plover",
                  "actor1", "actor2", "place_name", "geonameid", "latitude", "longitude",
                  "country_code", "admin1", "admin2", "feature_code", "geo_precision",
@@ -174,6 +175,14 @@ def m006_query_indexes(db: sqlite3.Connection) -> None:
     for name, lead in (("type_date", "event_type, "), ("sub_type_date", "sub_event_type, "),
                        ("country_date", "country_code, ")):
         db.execute(f"CREATE INDEX idx_canonical_{name} ON canonical_events ({lead}{covered})")
+
+
+@migration
+def m007_titles_and_feeds(db: sqlite3.Connection) -> None:
+    """Where the title sits in an article's text (it is read as the first paragraph), and the
+    feed an item came from (``source`` is the outlet)."""
+    db.execute("ALTER TABLE articles ADD COLUMN title_offset INTEGER")
+    db.execute("ALTER TABLE articles ADD COLUMN feed TEXT")
 
 
 # -- full-text search over evidence: the one SQLite-only part -------------------
@@ -666,14 +675,16 @@ class Store:
         aid = article[0]
         content_hash = hashlib.sha256(result.article.text.encode("utf-8")).hexdigest()
         # origin is not content; the flag joins only when set, so hashes stored before it stay valid
-        basis = _json([article[:6], events, mentions, stats] + [True] * result.truncated)
+        a = result.article
+        extra = [a.title_offset, a.feed] if (a.title_offset, a.feed) != (None, None) else []
+        basis = _json([article[:6], events, mentions, stats] + [True] * result.truncated + extra)
         extraction_hash = hashlib.sha256(basis.encode("utf-8")).hexdigest()
         db = self.conn
         old = db.execute("SELECT content_hash, extraction_hash FROM articles WHERE id = ?",
                          (aid,)).fetchone()
         if old is not None and tuple(old) == (content_hash, extraction_hash):
             return SaveReport(unchanged=1)
-        row = article + (_now(), content_hash, extraction_hash, int(result.truncated))
+        row = article + (_now(), content_hash, extraction_hash, int(result.truncated), a.title_offset, a.feed)
         columns = self._article_columns()
         merger = Merger(db)
         stale: set[str] = set()
@@ -846,7 +857,8 @@ class Store:
         article = Article(
             text=a["text"], id=a["id"], title=a["title"], url=a["url"],
             published=dt.date.fromisoformat(a["published"]) if a["published"] else None,
-            source=a["source"], language=a["language"], origin=a["origin"] or "")
+            source=a["source"], language=a["language"], origin=a["origin"] or "",
+            title_offset=a.get("title_offset"), feed=a.get("feed"))
 
         def children(table: str, make: Callable[[dict], Any]) -> tuple:
             sql = f"SELECT * FROM {table} WHERE article_id = ? ORDER BY seq"

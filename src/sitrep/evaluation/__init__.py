@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UsageError
+from ..progress import track
 
 
 def baseline_path() -> Path:
@@ -175,39 +176,36 @@ def predict(pipeline, articles: list, pick, out: TextIO, default=None, chunk: in
         chunk = max(1, min(chunk, -(-len(articles) // (workers * 4))))
     chunks = [articles[i:i + chunk] for i in range(0, len(articles), chunk)]
     if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _predict_chunks(pipeline, chunks, pick, out, default)
+        done = (_predict_chunks(pipeline, [c], pick, out, default) for c in chunks)
+        parts = list(track(done, "eval", total=len(chunks), unit="chunks"))
+        return [p for got, _ in parts for p in got], sum(bad for _, bad in parts)
     global _FORKED
     _FORKED = (pipeline, chunks, pick, default)
-    parts = [list(range(w, len(chunks), workers)) for w in range(min(workers, len(chunks)))]
     ctx = multiprocessing.get_context("fork")
     gc.freeze()  # the children's collectors leave the model's objects alone: their pages stay shared
+    by_chunk: dict[int, list] = {}
+    errors = 0
     try:
-        with ctx.Pool(len(parts)) as pool:
-            done = pool.map(_predict_part, parts, chunksize=1)
+        with ctx.Pool(min(workers, len(chunks))) as pool:
+            done = pool.imap_unordered(_predict_one, range(len(chunks)), chunksize=1)
+            for i, picked, bad, log in track(done, "eval", total=len(chunks), unit="chunks"):
+                out.write(log)
+                errors += bad
+                by_chunk[i] = picked
     finally:
         gc.unfreeze()
         _FORKED = None
-    by_chunk: dict[int, list] = {}
-    errors = 0
-    for part, (picked_chunks, part_errors, log) in zip(parts, done):
-        out.write(log)
-        errors += part_errors
-        by_chunk.update(zip(part, picked_chunks))
     return [p for i in range(len(chunks)) for p in by_chunk[i]], errors
 
 
 _FORKED: tuple | None = None  # what a forked prediction worker reads (set just before the fork)
 
 
-def _predict_part(indices: list[int]) -> tuple[list[list], int, str]:
+def _predict_one(i: int) -> tuple[int, list, int, str]:
     pipeline, chunks, pick, default = _FORKED  # type: ignore[misc]
     log = io.StringIO()
-    picked, errors = [], 0
-    for i in indices:
-        got, bad = _predict_chunks(pipeline, [chunks[i]], pick, log, default)
-        picked.append(got)
-        errors += bad
-    return picked, errors, log.getvalue()
+    picked, errors = _predict_chunks(pipeline, [chunks[i]], pick, log, default)
+    return i, picked, errors, log.getvalue()
 
 
 def _predict_chunks(pipeline, chunks: list[list], pick, out: TextIO, default) -> tuple[list, int]:

@@ -54,12 +54,36 @@ class EventExtractor:
     def extract(self, doc, article: Article, mentions: list[PlaceMention]) -> tuple[list[Event], list]:
         """Events and statistics of one parsed article."""
         ctx = actor_context(doc, mentions, self.countries)
-        state = ArticleState.read(doc, article.published, mentions, ctx, self.countries)
+        title = None
+        if article.title and article.title_offset is not None:
+            title = (article.title_offset, article.title_offset + len(article.title))
+        state = ArticleState.read(doc, article.published, mentions, ctx, self.countries, title)
         drafts, stats = read_sentences(state)
         drafts = gate.apply(drafts, state, self.detector, self.typer, self.screen)
-        drafts = _merge(drafts)
+        drafts = _merge(title_drafts_told_again(drafts, state))
         settle(drafts, state)
-        return [finish(d, article, state) for d in drafts], stats
+        return headline_told_again([finish(d, article, state) for d in drafts], state.title), stats
+
+
+def title_drafts_told_again(drafts: list[_Draft], state: ArticleState) -> list[_Draft]:
+    """The drafts without the title's that a body draft of the same kind tells (see
+    ``headline_told_again``), dropped before merging so that the body's report is the one kept."""
+    def in_title(d: _Draft) -> bool:
+        return state.is_title(state.sents[d.sent_index])
+
+    told = {k for d in drafts if not in_title(d) for k in (d.category, d.sub_event_type) if k}
+    return [d for d in drafts if not in_title(d) or not {d.category, d.sub_event_type} & told]
+
+
+def headline_told_again(events: list[Event], title: tuple[int, int] | None) -> list[Event]:
+    """The events without those of the title that the body tells again: a headline ("Rebels take
+    the port") is the short form of a report the body gives with its date, place and toll. A title
+    event of a kind the body does not report stays: sometimes the headline is the only report."""
+    def in_title(e: Event) -> bool:
+        return title is not None and bool(e.evidence) and title[0] <= e.evidence[0].start < title[1]
+
+    told = {k for e in events if not in_title(e) for k in (e.event_type, e.sub_event_type)}
+    return [e for e in events if not in_title(e) or not {e.event_type, e.sub_event_type} & told]
 
 
 def read_sentences(state: ArticleState) -> tuple[list[_Draft], list]:
@@ -73,7 +97,7 @@ def read_sentences(state: ArticleState) -> tuple[list[_Draft], list]:
         para = state.para_of(sent.start_char)
         sent_mentions = sorted(_mentions_in(state.mentions, starts, sent.start_char, sent.end_char)
                                + capitals(sent, state), key=lambda m: m.start)
-        if not is_content(sent):
+        if not is_content(sent) and not state.is_title(sent):
             continue
         reported = apply_updates(sent, drafts, state)
         sent_stats, used = extract_statistics(sent, state.published, _kind_of, sent_mentions)

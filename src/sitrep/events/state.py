@@ -26,6 +26,7 @@ class ArticleState:
     countries: Countries
     para_starts: list[int] = field(default_factory=list)
     sents: list = field(default_factory=list)
+    title: tuple[int, int] | None = None  # where the article's title sits in the text (its first paragraph)
     # what reading has found so far
     events_before: bool = False  # the article has told an event before the current trigger
     control_confirmed: set[str] = field(default_factory=set)  # states whose control a source confirmed
@@ -33,9 +34,13 @@ class ArticleState:
 
     @classmethod
     def read(cls, doc, published, mentions: list[PlaceMention], ctx: act.ActorContext,
-             countries: Countries) -> "ArticleState":
+             countries: Countries, title: tuple[int, int] | None = None) -> "ArticleState":
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
-        return cls(doc, published, mentions, ctx, countries, para_starts, list(doc.sents))
+        return cls(doc, published, mentions, ctx, countries, para_starts, list(doc.sents), title)
+
+    def is_title(self, sent) -> bool:
+        """Whether a sentence is (part of) the article's title: a headline is read, not skipped as a heading."""
+        return self.title is not None and self.title[0] <= sent.start_char < self.title[1]
 
     def para_of(self, char: int) -> int:
         return bisect.bisect_right(self.para_starts, char) - 1
