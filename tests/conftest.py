@@ -87,3 +87,28 @@ def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the test session's own (tests/pg.py): loopback, a free port, a temp
+    folder, stopped at the end. Fails, saying how to install it, where PostgreSQL is missing;
+    SITREP_SKIP_POSTGRES=1 skips instead."""
+    import os
+
+    from pg import NOT_INSTALLED, SKIP_ENV, PgServer, binaries
+
+    if os.environ.get(SKIP_ENV):
+        pytest.skip(f"{SKIP_ENV} is set")
+    found = binaries()
+    if found is None or not (found / "pg_ctl").exists():
+        pytest.fail(NOT_INSTALLED, pytrace=False)
+    server = PgServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a new, empty schema (to sitrep, a database) on the session's PostgreSQL server."""
+    return pg_server.create_schema()

@@ -107,6 +107,8 @@ def create_app(settings: Settings | None = None, pipeline=None):
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+    from .store import display_name
+
     settings = settings or Settings()
     ingest = _Ingest(settings, pipeline)
     app = FastAPI(title="sitrep", version=_version(), docs_url=None, redoc_url=None,
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None, pipeline=None):
                               "control of places, situation reports and statistics.")
 
     readers = threading.local()
+    shown_db = display_name(settings.db)  # in messages: a PostgreSQL URL without its password
 
     @contextmanager
     def store() -> Iterator[Any]:
@@ -177,7 +180,7 @@ def create_app(settings: Settings | None = None, pipeline=None):
         with store() as s:
             result = s.get_article(article_id)
         if result is None:
-            raise NotFound(f"no article {article_id!r} in {settings.db}")
+            raise NotFound(f"no article {article_id!r} in {shown_db}")
         return article_view(result)
 
     @app.get("/articles/{article_id}", include_in_schema=False)
@@ -187,7 +190,7 @@ def create_app(settings: Settings | None = None, pipeline=None):
         with store() as s:
             result = s.get_article(article_id)
         if result is None:
-            raise NotFound(f"no article {article_id!r} in {settings.db}")
+            raise NotFound(f"no article {article_id!r} in {shown_db}")
         return Response(web.article_html(article_view(result)), media_type="text/html")
 
     @app.get("/api/control", summary="Who holds which place since when (a place's whole history with place=)")

@@ -53,7 +53,8 @@ CANONICAL_COLUMNS = ("id", "kind", "event_type", "sub_event_type", "plover", "ac
 
 # Canonical events a report may merge into: of its kind and status, dated within DAY_WINDOW
 # days. Equal scores go to the first one: the earliest date, then the oldest canonical event
-# (rowid is creation order), the order a scan of a (kind, date) index gives.
+# (rowid is creation order: SQLite's implicit one, a column of that name in PostgreSQL), the order
+# a scan of a (kind, date) index gives.
 _SELECT = "SELECT * FROM canonical_events WHERE "
 _ORDER = " ORDER BY date, rowid"
 _ANYWHERE_SQL = _SELECT + "kind = ? AND status = ? AND date BETWEEN ? AND ?" + _ORDER
@@ -122,7 +123,8 @@ def _place_compatible(ev: dict, can: dict) -> float | None:
 
 
 class Merger:
-    """Links stored event rows to canonical events, through a DB-API connection."""
+    """Links stored event rows to canonical events, through the store's connection (SQLite's, or
+    the PostgreSQL adapter: the same SQL runs on both)."""
 
     def __init__(self, db, embed: Callable[[list[str]], Any] | None = None):
         self.db = db
@@ -228,10 +230,12 @@ class Merger:
 
     # -- reconciling ----------------------------------------------------------
     def recompute(self, cid: str) -> None:
+        # undated articles first, as SQLite orders NULLs (PostgreSQL would put them last)
         reports = self._rows(
             "SELECT e.*, a.published AS a_published, a.source AS a_source, a.url AS a_url, "
             "a.fingerprint AS a_fingerprint FROM events e JOIN articles a ON a.id = e.article_id "
-            "WHERE e.canonical_id = ? ORDER BY a.published, e.id", (cid,))
+            "WHERE e.canonical_id = ? ORDER BY CASE WHEN a.published IS NULL THEN 0 ELSE 1 END, a.published, e.id",
+            (cid,))
         if not reports:
             self.db.execute("DELETE FROM canonical_events WHERE id = ?", (cid,))
             return

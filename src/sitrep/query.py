@@ -7,8 +7,8 @@
 
 Every value is checked when the query is made: a wrong type, country, date or number is a
 UsageError that says what to give instead (with the closest valid name, where there is one).
-Filtering happens in SQL that PostgreSQL also runs; the one SQLite-only part, full-text search
-over evidence, sits behind ``Store.text_condition``.
+Filtering happens in SQL that SQLite and PostgreSQL both run; the one part that differs, full-text
+search over evidence (FTS5 or a tsvector), sits behind ``Store.text_condition``.
 
 A row is a dict with ``ROW_FIELDS``: the stored event columns plus its article's title, url,
 source and publication date, then ``canonical_id``, ``n_reports``, ``n_sources`` and

@@ -1,15 +1,18 @@
-"""The event database: articles and everything extracted from them, in SQLite.
+"""The event database: articles and everything extracted from them, in SQLite or PostgreSQL.
 
-    with Store.open("sitrep.db") as store:
+    with Store.open("sitrep.db") as store:    # or Store.open("postgresql://user@host/db")
         report = store.save(results)          # upsert, never a duplicate
         rows = store.events(since="2024-03-01", country="ua")
 
-Methods take and return plain values (dicts, ``ArticleResult``); the SQL stays
-portable (no SQLite-only functions, JSON kept as TEXT) so a PostgreSQL store
-can sit behind the same API. Migrations are functions recorded in
-``_migrations`` (sqlite-utils style); ``meta`` holds ``application=sitrep`` and
-``schema_version``. A later migration will add ``canonical_events`` and
-``events.canonical_id`` to merge reports of one real-world event.
+Methods take and return plain values (dicts, ``ArticleResult``); the SQL is
+portable (no engine-only functions, JSON kept as TEXT, types spelled the SQLite
+way) and runs on both engines; what differs (transactions and their locks,
+column listing, full-text search) sits behind a dialect (``store_sql``:
+``store_sqlite``, ``store_pg``). Migrations are functions recorded in
+``_migrations`` (sqlite-utils style), the same for both engines but where a
+migration says otherwise; ``meta`` holds ``application=sitrep`` and
+``schema_version``. Merged events: ``canonical_events`` and
+``events.canonical_id`` (see merge.py).
 
 Contract: ``Event.id`` is unique across articles (derive it from the article
 id). Country codes are stored upper-case; ``Place.population`` is not stored.
@@ -20,21 +23,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from . import store_pg, store_sqlite
 from .errors import StoreError, UsageError
-from .merge import Merger, fingerprint
+from .merge import CANONICAL_COLUMNS, Merger, fingerprint
 from .model import Article, ArticleResult, Event, Place, PlaceMention, Span, Statistic
+from .store_sql import MIGRATE_LOCK, WRITE_LOCK, Dialect, dialect_of
+from .store_sqlite import APPLICATION, DEFAULT_PATH
 
-DEFAULT_PATH = "sitrep.db"
-APPLICATION = "sitrep"
-SQLITE_MAGIC = b"SQLite format 3\x00"
+# importable from here as before the engines had modules of their own
+EvidenceText = store_sqlite.EvidenceText
+connect_read_only = store_sqlite.connect_read_only
+
 TERRITORY_SUB_EVENTS = ("Non-state actor overtakes territory", "Government regains territory",
                         "Non-violent transfer of territory")
 
@@ -53,14 +58,17 @@ STATISTIC_COLUMNS = ("article_id", "seq", "what", "value", "qualifier", "period"
 #: Keys of the dicts returned by ``Store.events`` (``seq`` is internal).
 ROW_KEYS = tuple(c for c in EVENT_COLUMNS if c != "seq") + ("title", "url", "source", "published")
 _JSON_EVENT_COLUMNS = ("counts", "evidence")
+#: The merged events' columns as read (PostgreSQL's table also has a ``rowid``, see m002).
+_CANONICAL = ", ".join(f'c."{c}"' for c in CANONICAL_COLUMNS)
+#: An ascending order with NULLs first, as SQLite sorts them (PostgreSQL puts them last).
+NULLS_FIRST = "CASE WHEN {0} IS NULL THEN 0 ELSE 1 END, {0}"
 _EVIDENCE = EVENT_COLUMNS.index("evidence")
-BUSY_TIMEOUT_MS = 30_000  # a concurrent writer holds the file for one short batch at a time
-LOCK_WAIT_S = 600.0  # then retry, up to this long, before giving up on the lock
 
 
 # -- migrations ---------------------------------------------------------------
+# Each gets the store's connection (sqlite3, or store_pg.PgConnection: ``dialect_of(db)``).
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[[Any], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -71,7 +79,7 @@ def migration(fn: Migration) -> Migration:
 
 
 @migration
-def m001_initial(db: sqlite3.Connection) -> None:
+def m001_initial(db) -> None:
     for sql in (
         """CREATE TABLE articles (
             id TEXT PRIMARY KEY, title TEXT, url TEXT, published TEXT, source TEXT,
@@ -110,7 +118,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m002_canonical_events(db: sqlite3.Connection) -> None:
+def m002_canonical_events(db) -> None:
     """Reports of one real-world event, merged across articles (see merge.py)."""
     db.execute("""CREATE TABLE canonical_events (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, event_type TEXT, sub_event_type TEXT, plover TEXT,
@@ -125,10 +133,13 @@ def m002_canonical_events(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX idx_canonical_kind_date ON canonical_events (kind, date)")
     db.execute("CREATE INDEX idx_canonical_geonameid ON canonical_events (geonameid)")
     db.execute("CREATE INDEX idx_events_canonical ON events (canonical_id)")
+    if dialect_of(db).name == "postgresql":
+        # no implicit rowid there: merging breaks ties by creation order (merge._ORDER), so name one
+        db.execute("ALTER TABLE canonical_events ADD COLUMN rowid BIGINT GENERATED BY DEFAULT AS IDENTITY")
 
 
 @migration
-def m003_merge_indexes(db: sqlite3.Connection) -> None:
+def m003_merge_indexes(db) -> None:
     """Indexes that let merging seek its candidates (see ``Merger._candidates``).
 
     On (kind, date) merging read every canonical event of the kind in its date
@@ -150,20 +161,22 @@ def m003_merge_indexes(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m004_truncated(db: sqlite3.Connection) -> None:
+def m004_truncated(db) -> None:
     """Whether only the start of an article's text was analysed (``Options.max_chars``)."""
     db.execute("ALTER TABLE articles ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
 
 
 @migration
-def m005_evidence_text(db: sqlite3.Connection) -> None:
-    """Full-text search over events' evidence (SQLite FTS5; see ``EvidenceText``), filled from the stored rows."""
-    EvidenceText.create(db)
-    EvidenceText.backfill(db)
+def m005_evidence_text(db) -> None:
+    """Full-text search over events' evidence (SQLite FTS5, PostgreSQL tsvector: the dialect's
+    ``evidence``), filled from the stored rows."""
+    index = dialect_of(db).evidence
+    index.create(db)
+    index.backfill(db)
 
 
 @migration
-def m006_query_indexes(db: sqlite3.Connection) -> None:
+def m006_query_indexes(db) -> None:
     """What the query layer filters merged events by: the best report's confidence kept on the merged
     event (filled from its reports), and indexes on the date with the type or the country in front."""
     db.execute("ALTER TABLE canonical_events ADD COLUMN confidence REAL")
@@ -178,76 +191,11 @@ def m006_query_indexes(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m007_titles_and_feeds(db: sqlite3.Connection) -> None:
+def m007_titles_and_feeds(db) -> None:
     """Where the title sits in an article's text (it is read as the first paragraph), and the
     feed an item came from (``source`` is the outlet)."""
     db.execute("ALTER TABLE articles ADD COLUMN title_offset INTEGER")
     db.execute("ALTER TABLE articles ADD COLUMN feed TEXT")
-
-
-# -- full-text search over evidence: the one SQLite-only part -------------------
-
-class EvidenceText:
-    """An FTS5 index of each event's evidence sentences, kept in step by ``Store.save``.
-
-    ``evidence_rows`` gives each event id a stable integer key (FTS5 rows are found by rowid;
-    an events rowid may change on VACUUM). Where SQLite lacks FTS5 there is no index and
-    ``condition`` falls back to LIKE over the stored evidence. A PostgreSQL store would put
-    a tsvector here instead."""
-
-    TABLE, ROWS = "evidence_text", "evidence_rows"
-
-    @staticmethod
-    def create(db: sqlite3.Connection) -> bool:
-        try:
-            db.execute("CREATE VIRTUAL TABLE evidence_text USING fts5(text, "
-                       "tokenize = 'porter unicode61 remove_diacritics 2')")
-        except sqlite3.OperationalError as exc:
-            if "fts5" not in str(exc).lower():
-                raise
-            return False  # no FTS5 in this SQLite: searches use LIKE
-        db.execute("CREATE TABLE evidence_rows (rid INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE)")
-        return True
-
-    @staticmethod
-    def present(db: sqlite3.Connection) -> bool:
-        return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'evidence_rows'").fetchone() is not None
-
-    @classmethod
-    def backfill(cls, db: sqlite3.Connection) -> None:
-        if cls.present(db):
-            cls.add(db, db.execute("SELECT id, evidence FROM events").fetchall())
-
-    @classmethod
-    def add(cls, db: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
-        """Index (event id, evidence JSON) pairs."""
-        for event_id, evidence in rows:
-            text = " ".join(s["text"] for s in json.loads(evidence))
-            rid = db.execute("INSERT INTO evidence_rows (event_id) VALUES (?)", (event_id,)).lastrowid
-            db.execute("INSERT INTO evidence_text (rowid, text) VALUES (?, ?)", (rid, text))
-
-    @classmethod
-    def remove(cls, db: sqlite3.Connection, event_ids: list[str]) -> None:
-        for event_id in event_ids:
-            row = db.execute("SELECT rid FROM evidence_rows WHERE event_id = ?", (event_id,)).fetchone()
-            if row:
-                db.execute("DELETE FROM evidence_text WHERE rowid = ?", (row[0],))
-                db.execute("DELETE FROM evidence_rows WHERE rid = ?", (row[0],))
-
-    @classmethod
-    def condition(cls, db: sqlite3.Connection, column: str, text: str) -> tuple[str, list]:
-        """SQL true when the event whose id is ``column`` has every word of ``text`` in its evidence."""
-        words = [w.replace('"', "") for w in text.split()]
-        words = [w for w in words if w]
-        if not words:
-            raise UsageError("--search needs at least one word, e.g. --search airstrike")
-        if cls.present(db):
-            match = " ".join(f'"{w}"' for w in words)
-            return (f"{column} IN (SELECT er.event_id FROM evidence_rows er JOIN evidence_text et "
-                    f"ON et.rowid = er.rid WHERE evidence_text MATCH ?)", [match])
-        like = " AND ".join("LOWER(ee.evidence) LIKE ?" for _ in words)
-        return (f"{column} IN (SELECT ee.id FROM events ee WHERE {like})",
-                [f"%{w.lower()}%" for w in words])
 
 
 # -- values in and out ---------------------------------------------------------
@@ -391,64 +339,12 @@ def _where(since: Day = None, until: Day = None, country: str | None = None,
 
 # -- opening -------------------------------------------------------------------
 
-def _not_sitrep(path: Path, why: str) -> StoreError:
-    return StoreError(f"{path} is not a sitrep database ({why}). It was left untouched; "
-                      f"pass a new file name with --db, or move that file away.")
-
-
-def _check_existing(path: Path, read_only: bool = False) -> None:
-    """Refuse, without writing to it, a file that is not (yet) a sitrep database."""
-    if path.is_dir():
-        raise StoreError(f"{path} is a directory; pass a file such as {path / DEFAULT_PATH}")
-    if path.exists() and not path.is_file():
-        raise StoreError(f"{path} is not a regular file (a device, FIFO or socket); "
-                         f"pass a database file name such as {DEFAULT_PATH}")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        if read_only:
-            raise _not_yet(path, "does not exist") from None
-        return
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from exc
-    if not head:
-        if read_only:
-            raise _not_yet(path, "is empty")
-        return  # an empty file is a new database
-    if head != SQLITE_MAGIC:
-        raise _not_sitrep(path, "it is not a SQLite file")
-    try:
-        con = connect_read_only(path)
-        try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
-            if not tables:
-                if read_only:
-                    raise _not_yet(path, "holds no tables yet")
-                return
-            if not {"meta", "_migrations"} <= tables:
-                shown = ", ".join(sorted(tables)[:5])
-                raise _not_sitrep(path, f"a SQLite database with other tables: {shown}")
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} cannot be read as SQLite ({exc}); it may be corrupt. "
-                         f"Restore a backup or pass another --db file.") from exc
-    if meta.get("application") != APPLICATION:
-        raise _not_sitrep(path, "its meta table does not name sitrep")
-    version = int(meta.get("schema_version") or 0)
-    if version > len(MIGRATIONS):
-        raise StoreError(f"{path} has schema version {version} but this sitrep knows only "
-                         f"{len(MIGRATIONS)}; upgrade sitrep to use it.")
-
-
-def _check_current(conn: sqlite3.Connection, name: str) -> None:
+def _check_current(conn: Any, name: str, errors: tuple[type[BaseException], ...]) -> None:
     """A database opened read-only must already have this version's schema: reading cannot migrate it."""
     try:
         applied = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
-    except sqlite3.Error:
-        return  # no migration table: _check_existing has judged the file
+    except errors:
+        return  # no migration table: the engine's check of what is there has judged it
     pending = [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in applied]
     if pending:
         conn.close()
@@ -457,91 +353,65 @@ def _check_current(conn: sqlite3.Connection, name: str) -> None:
                          f"and loses nothing)")
 
 
-def _not_yet(path: Path, why: str) -> UsageError:
-    return UsageError(f"{path} {why}: run `sitrep ingest PATH --db {path}` first")
+def is_url(db: str | Path) -> bool:
+    """Whether ``--db`` names a PostgreSQL database (postgresql://...) rather than a SQLite file."""
+    return store_pg.is_url(str(db))
 
 
-def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+def display_name(db: str | Path) -> str:
+    """How a ``--db`` value is shown in messages: a PostgreSQL URL without its password."""
+    return store_pg.display_name(str(db)) if is_url(db) else str(db)
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write, also to a WAL database on a read-only mount or file.
+def local_name(db: str | Path) -> str:
+    """A file name standing for the database, for files kept beside it (``sitrep watch``'s state):
+    the path itself, or for a PostgreSQL URL ``postgresql-HOST-PORT-DBNAME`` in this folder."""
+    return store_pg.local_name(str(db)) if is_url(db) else str(db)
 
-    SQLite reads a WAL database through its ``-shm`` index, which it must be able to create.
-    Where it cannot (read-only folder or mount) and no ``-wal`` file holds changes, the file
-    is opened ``immutable`` (no locks, no side files). Changes left in a ``-wal`` file there
-    cannot be read safely: that is a StoreError saying what to do."""
-    uri = path.resolve().as_uri()
-    con = sqlite3.connect(f"{uri}?mode=ro", uri=True)
-    try:
-        con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # WAL: opens the -shm here
-        return con
-    except sqlite3.OperationalError:
-        con.close()
-        if _writable(path):
-            raise
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size:
-        raise StoreError(f"{path} is read-only here and its last changes are still in {wal.name}, which "
-                         f"SQLite can only read where it may write; copy {path.name} with its -wal and -shm "
-                         f"files to a writable folder and read it there")
-    return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+
+def database_exists(db: str | Path) -> bool:
+    """Whether there is a sitrep database at ``db`` (a file, or a PostgreSQL database with its schema)."""
+    return store_pg.exists(str(db)) if is_url(db) else Path(db).exists()
 
 
 class Store:
-    """Articles, events, place mentions and statistics in one SQLite file."""
+    """Articles, events, place mentions and statistics in one SQLite file or PostgreSQL database."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str):
-        self.conn = conn
-        self.path = path
+    def __init__(self, conn: Any, path: str, dialect: Dialect | None = None):
+        self.conn = conn  # sqlite3.Connection, or store_pg.PgConnection
+        self.path = path  # as shown in messages (a URL without its password)
+        self.dialect = dialect or dialect_of(conn)
         self._columns: tuple[str, ...] | None = None
         self._evidence_indexed: bool | None = None
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> Store:
-        """Open (creating and migrating if needed) the database at ``path``.
+        """Open (creating and migrating if needed) the database at ``path``: a SQLite file, or a
+        PostgreSQL database named by a ``postgresql://`` URL.
 
         ``":memory:"`` gives a throwaway database. Raises StoreError for a
-        file that is not a sitrep database, leaving it untouched. ``read_only``
-        never writes: the file must already be a sitrep database (UsageError
-        otherwise), read-only files and mounts are fine, nothing is migrated.
+        file or database that is not a sitrep database, leaving it untouched, and
+        for a server that cannot be reached. ``read_only`` never writes: it must
+        already be a sitrep database (UsageError otherwise), read-only files and
+        mounts are fine, nothing is migrated.
         """
         name = str(path)
-        if name != ":memory:":
-            _check_existing(Path(name), read_only)
-        if read_only and name != ":memory:":
+        if is_url(name):
+            conn = store_pg.connect(name, read_only)
             try:
-                conn = connect_read_only(Path(name))
-                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot open {name} for reading: {exc}; check its permissions") from exc
-            conn.row_factory = sqlite3.Row
-            _check_current(conn, name)
-            return cls(conn, name)
-        try:
-            conn = sqlite3.connect(name, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {name}: {exc}; check the path and permissions") from exc
+                store_pg.check_existing(conn, read_only, len(MIGRATIONS))
+            except BaseException:
+                conn.close()
+                raise
+            name = conn.name
+        else:
+            conn = store_sqlite.open_connection(name, read_only, len(MIGRATIONS))
         store = cls(conn, name)
         try:
-            conn.row_factory = sqlite3.Row
-            # first: a second sitrep opening the file waits its turn, even to switch it to WAL
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")  # with WAL the file stays consistent after a crash; a power cut may lose the last batch
-            conn.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: merging reads recent events
-            # A batch saved into a large database dirties thousands of index pages all over the
-            # file; at SQLite's default of 1,000 WAL pages every batch was checkpointed (and
-            # synced) on its own, copying again pages the next batch rewrites. 10,000 pages
-            # (40 MB) of WAL let several batches share one checkpoint; closing runs the last.
-            conn.execute("PRAGMA wal_autocheckpoint=10000")
-            store.migrate()
-        except sqlite3.Error as exc:
-            conn.close()
-            raise StoreError(f"cannot open {name} for writing: {exc}; check that the file and its folder are "
-                             f"writable (read commands such as `sitrep events` can read it as it is)") from exc
+            if read_only:
+                _check_current(conn, name, store.dialect.errors)
+            else:
+                store.migrate()
         except BaseException:
             conn.close()
             raise
@@ -557,10 +427,10 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction. IMMEDIATE takes the write lock first, so a concurrent writer
-        waits (busy_timeout) instead of failing when it turns from reading to writing."""
-        self._begin()
+    def _transaction(self, lock: int = WRITE_LOCK) -> Iterator[Any]:
+        """A write transaction, begun once this database's writers' lock is held (the dialect's
+        ``begin``), so a concurrent writer waits its turn instead of failing."""
+        self.dialect.begin(self.conn, lock)
         try:
             yield self.conn
         except BaseException:
@@ -570,37 +440,28 @@ class Store:
         self.conn.execute("COMMIT")
 
     def _article_columns(self) -> tuple[str, ...]:
-        """ARTICLE_COLUMNS that the file has (all, once migrated)."""
+        """ARTICLE_COLUMNS that the database has (all, once migrated)."""
         if self._columns is None:
-            have = {r[1] for r in self.conn.execute("PRAGMA table_info(articles)")}
+            have = self.dialect.columns(self.conn, "articles")
             self._columns = tuple(c for c in ARTICLE_COLUMNS if c in have)
         return self._columns
 
     def _indexed(self) -> bool:
-        """Whether the file has the evidence full-text index (see ``EvidenceText``)."""
+        """Whether the database has the evidence full-text index (the dialect's ``evidence``)."""
         if self._evidence_indexed is None:
-            self._evidence_indexed = EvidenceText.present(self.conn)
+            self._evidence_indexed = self.dialect.evidence.present(self.conn)
         return self._evidence_indexed
 
     def text_condition(self, column: str, text: str) -> tuple[str, list]:
         """SQL (and parameters) true for event ids in ``column`` whose evidence has every word of ``text``."""
-        return EvidenceText.condition(self.conn, column, text)
-
-    def _begin(self) -> None:
-        deadline = time.monotonic() + LOCK_WAIT_S
-        while True:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)  # busy_timeout already waited; another writer holds the file for long
+        return self.dialect.evidence.condition(self.conn, column, text)
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         try:
-            return [dict(r) for r in self.conn.execute(sql, tuple(params))]
-        except sqlite3.Error as exc:
+            cur = self.conn.execute(sql, tuple(params))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+        except self.dialect.errors as exc:
             raise StoreError(f"query failed on {self.path}: {exc}") from exc
 
     # -- schema --
@@ -612,7 +473,7 @@ class Store:
         """Apply pending migrations, each in its own transaction; return their names."""
         done: list[str] = []
         try:
-            with self._transaction() as db:
+            with self._transaction(MIGRATE_LOCK) as db:
                 db.execute("CREATE TABLE IF NOT EXISTS _migrations "
                            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -623,18 +484,18 @@ class Store:
             for version, fn in enumerate(MIGRATIONS, start=1):
                 if fn.__name__ in applied:
                     continue
-                with self._transaction() as db:
+                with self._transaction(MIGRATE_LOCK) as db:
                     if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone():
-                        continue  # another sitrep opening the file at the same time applied it
+                        continue  # another sitrep opening the database at the same time applied it
                     fn(db)
                     db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
                                (fn.__name__, _now()))
                     db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                                (str(version),))
                 done.append(fn.__name__)
-        except sqlite3.Error as exc:
+        except self.dialect.errors as exc:
             raise StoreError(f"cannot set up the database in {self.path}: {exc}; "
-                             f"check that the file is writable") from exc
+                             f"{self.dialect.write_hint}") from exc
         return done
 
     # -- writing --
@@ -662,7 +523,7 @@ class Store:
                         written = written + self._save_one(result)
                 total = total + written
             return total
-        except sqlite3.Error as exc:
+        except self.dialect.errors as exc:
             raise StoreError(f"cannot write to {self.path}: {exc}; the batch being written "
                              f"was rolled back, {total.articles} articles before it were kept") from exc
         except BaseException as exc:
@@ -694,7 +555,7 @@ class Store:
         else:
             stale = merger.unlink_article(aid)
             if indexed:
-                EvidenceText.remove(db, [r[0] for r in db.execute(
+                self.dialect.evidence.remove(db, [r[0] for r in db.execute(
                     "SELECT id FROM events WHERE article_id = ?", (aid,))])
             sets = ", ".join(f'"{c}" = ?' for c in columns[1:])
             db.execute(f"UPDATE articles SET {sets} WHERE id = ?", row[1:len(columns)] + (aid,))
@@ -702,12 +563,12 @@ class Store:
                 db.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
         try:
             db.executemany(_insert_sql("events", EVENT_COLUMNS), events)
-        except sqlite3.IntegrityError as exc:
+        except self.dialect.integrity as exc:
             raise StoreError(f"article {aid}: an event id is already stored for another "
                              f"article or repeated ({exc}); event ids must be unique "
                              f"across articles (derive them from the article id)") from exc
         if indexed:
-            EvidenceText.add(db, [(e[0], e[_EVIDENCE]) for e in events])
+            self.dialect.evidence.add(db, [(e[0], e[_EVIDENCE]) for e in events])
         db.executemany(_insert_sql("place_mentions", MENTION_COLUMNS), mentions)
         db.executemany(_insert_sql("statistics", STATISTIC_COLUMNS), stats)
         db.execute("UPDATE articles SET fingerprint = ? WHERE id = ?", (fingerprint(result.article.text), aid))
@@ -800,7 +661,7 @@ class Store:
         if kind:
             where.append("c.kind = ?")
             params.append(kind)
-        sql = "SELECT * FROM canonical_events c" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = f"SELECT {_CANONICAL} FROM canonical_events c" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY CASE WHEN c.date IS NULL THEN 1 ELSE 0 END, c.date, c.id"
         rows = self._query(sql, params)
         for r in rows:
@@ -810,9 +671,9 @@ class Store:
 
     def canonical_event(self, event_id: str) -> dict[str, Any] | None:
         """The merged event ``event_id``, or the one the report ``event_id`` is merged into; None if neither."""
-        rows = self._query("SELECT * FROM canonical_events WHERE id = ?", (event_id,))
+        rows = self._query(f"SELECT {_CANONICAL} FROM canonical_events c WHERE c.id = ?", (event_id,))
         if not rows:
-            rows = self._query("SELECT c.* FROM canonical_events c JOIN events e ON e.canonical_id = c.id "
+            rows = self._query(f"SELECT {_CANONICAL} FROM canonical_events c JOIN events e ON e.canonical_id = c.id "
                                "WHERE e.id = ?", (event_id,))
         return rows[0] if rows else None
 
@@ -820,7 +681,8 @@ class Store:
         """The stored reports merged into one canonical event, with their articles."""
         rows = self._query(
             "SELECT e.*, a.title, a.url, a.source, a.published FROM events e JOIN articles a "
-            "ON a.id = e.article_id WHERE e.canonical_id = ? ORDER BY a.published, e.id", (canonical_id,))
+            f"ON a.id = e.article_id WHERE e.canonical_id = ? ORDER BY {NULLS_FIRST.format('a.published')}, e.id",
+            (canonical_id,))
         for r in rows:
             for c in _JSON_EVENT_COLUMNS:
                 r[c] = json.loads(r[c])
@@ -831,7 +693,7 @@ class Store:
         where, params = _between("a.published", since, until)
         sql = ("SELECT s.*, a.title, a.url, a.source, a.published FROM statistics s JOIN articles a "
                "ON a.id = s.article_id" + (" WHERE " + " AND ".join(where) if where else "") +
-               " ORDER BY a.published, s.article_id, s.seq")
+               f" ORDER BY {NULLS_FIRST.format('a.published')}, s.article_id, s.seq")
         rows = self._query(sql, params)
         for r in rows:
             r["places"] = json.loads(r["places"])
