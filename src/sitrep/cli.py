@@ -144,8 +144,9 @@ gazetteer_option = click.option("--gazetteer", envvar="SITREP_GAZETTEER", metava
 min_confidence_option = click.option(
     "--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P",
     help="Leave out events below this confidence (default 0.5; 0 shows everything).")
-db_option = click.option("--db", default="sitrep.db", show_default=True, metavar="FILE",
-                         help="SQLite database.")
+db_option = click.option("--db", default="sitrep.db", show_default=True, metavar="FILE|URL",
+                         help="SQLite database file, or a PostgreSQL database: postgresql://USER@HOST:PORT/DBNAME "
+                              "(password in PGPASSWORD or ~/.pgpass).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,10 +210,90 @@ def ingest(paths, published, db, model, gazetteer, quiet, max_chars, max_seconds
         inputs = _Inputs(paths, published)
         report = store.save(track(_results(pipeline, inputs), "ingest"))
         if not quiet:
-            click.echo(f"{db}: {report.articles} articles read ({report.inserted} new, {report.updated} updated, "
+            click.echo(f"{store.path}: {report.articles} articles read ({report.inserted} new, {report.updated} updated, "
                        f"{report.unchanged} unchanged), {report.events} events stored; "
                        f"{inputs.failed} inputs failed", err=True)
     sys.exit(EXIT_SOME_FAILED if inputs.failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("feeds_file", metavar="FEEDS_FILE")
+@db_option
+@click.option("--interval", type=click.FloatRange(min=1), metavar="S",
+              help="Seconds between polls of each feed (default 300); a failing feed waits S*2^failures, "
+                   "at most an hour.")
+@click.option("--once", is_flag=True, help="Poll each feed once, then exit (0 even if a feed failed).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S",
+              help="Seconds one request may wait for a server, and take to download (default 20).")
+@model_option
+@gazetteer_option
+@budget_options
+@handle_errors
+def watch(feeds_file, db, interval, once, timeout, model, gazetteer, max_chars, max_seconds):
+    """Poll the RSS/Atom feeds FEEDS_FILE lists and ingest their new items into the database.
+
+    FEEDS_FILE: http(s) URLs or feed file paths, one a line (# starts a comment), or an OPML
+    file. Conditional GET and the ids of stored items (kept in DB.watch.json) mean only new
+    items are analysed. One line per poll on stderr; SIGTERM or Ctrl-C stops after the feed
+    being saved.
+    """
+    from . import watch as w
+    from .sources import max_bytes
+    from .store import Store, local_name
+
+    feeds = w.load_feeds(feeds_file)
+    options = w.WatchOptions(interval=interval or w.DEFAULT_INTERVAL, timeout=timeout or w.DEFAULT_TIMEOUT,
+                             max_bytes=max_bytes())
+    with Store.open(db) as store:
+        pipeline = _pipeline(model, gazetteer).with_budget(max_chars, max_seconds or None)
+        watcher = w.Watcher(feeds, store, pipeline, state_path=w.state_path(local_name(db)), options=options)
+        click.echo(f"sitrep: watching {len(feeds)} feeds into {store.path} "
+                   f"{'once' if once else f'every {options.interval:g} s'}; SIGTERM or Ctrl-C stops", err=True)
+        with w.stop_on_signals(watcher):
+            watcher.poll_once() if once else watcher.run()
+    click.echo(f"sitrep: watch stopped; state kept in {w.state_path(local_name(db))}", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="Output folder: Parquet tables, errors and done markers (a rerun resumes it).")
+@click.option("--db", default=None, metavar="PATH|URL", help="Also load the results into this store, merged.")
+@click.option("--scheduler", metavar="ADDRESS", help="An existing Dask cluster's scheduler, e.g. tcp://host:8786.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Start a local cluster of N single-threaded worker processes (default: one per core).")
+@click.option("--partition-size", type=click.IntRange(min=1), default=200, show_default=True, metavar="N",
+              help="Documents per partition (the unit of work, of output files and of resuming).")
+@published_option
+@model_option
+@gazetteer_option
+@budget_options
+@handle_errors
+def batch(inputs, out, db, scheduler, workers, partition_size, published, model, gazetteer, max_chars, max_seconds):
+    """Run INPUT... through the pipeline on Dask workers into Parquet tables under --out.
+
+    Inputs as for ingest (files and folders; not stdin). Finished partitions are skipped
+    on a rerun; documents that fail are listed in DIR/errors/ and exit status stays 0.
+    """
+    from . import batch as b
+
+    if scheduler and workers:
+        raise UsageError("give --scheduler (an existing cluster) or --workers (a local one), not both")
+    job = b.Job(out=out, model=model, gazetteer=gazetteer, max_chars=max_chars, max_seconds=max_seconds or None)
+    with b.connect(scheduler, workers) as client:
+        if scheduler:
+            click.echo(f"sitrep: Dask dashboard: {client.dashboard_link}", err=True)
+        summary = b.run(client, inputs, out, job=job, partition_size=partition_size, published=published,
+                        progress=sys.stderr.isatty())
+    click.echo(b.describe(summary, Path(out).absolute()), err=True)
+    if db:
+        from .store import display_name
+
+        report, merged = b.load(out, db)
+        click.echo(f"{display_name(db)}: {report.articles:,} articles loaded ({report.inserted:,} new, {report.updated:,} updated, "
+                   f"{report.unchanged:,} unchanged), {report.events:,} events stored, merged into "
+                   f"{merged['canonical_events']:,} canonical events", err=True)
+    sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -333,12 +414,12 @@ def report(db, since, until, country, fmt, base_url, min_confidence):
 @handle_errors
 def upgrade(db):
     """Bring a database written by an earlier sitrep up to this version's schema (nothing is lost)."""
-    from .store import Store
+    from .store import Store, database_exists, display_name
 
-    if not Path(db).exists():
-        raise UsageError(f"{db} does not exist: there is nothing to upgrade")
+    if not database_exists(db):
+        raise UsageError(f"{display_name(db)} does not exist: there is nothing to upgrade")
     with Store.open(db) as store:  # opening for writing applies the pending migrations
-        click.echo(f"{db}: schema version {store.schema_version()}, up to date", err=True)
+        click.echo(f"{store.path}: schema version {store.schema_version()}, up to date", err=True)
 
 
 @cli.command()
@@ -356,12 +437,12 @@ def upgrade(db):
 def serve(db, host, port, token, workers, model, gazetteer):
     """The dashboard at / and the JSON API at /api/ (OpenAPI at /openapi.json) over the database."""
     from . import api, web
-    from .store import Store
+    from .store import Store, display_name
 
     Store.open(db, read_only=True).close()  # a missing or foreign file is refused now, not at the first request
     if not web.ready():
         click.echo(f"sitrep: warning: {web.NOT_READY}; the API works without them", err=True)
-    click.echo(f"sitrep: serving {db} at http://{host}:{port}/ ({'accepts POSTed articles' if token else 'read-only'}); "
+    click.echo(f"sitrep: serving {display_name(db)} at http://{host}:{port}/ ({'accepts POSTed articles' if token else 'read-only'}); "
                f"Ctrl-C stops", err=True)
     api.serve(api.Settings(db=db, token=token or None, model=model, gazetteer=gazetteer), host, port, workers)
 
@@ -535,11 +616,22 @@ def eval_control(sample_dir, guardian, baseline, model, gazetteer):
 @click.option("--events", default=100_000, show_default=True, help="With --api: events in the database.")
 @click.option("--clients", default=20, show_default=True, help="With --api: concurrent clients.")
 @click.option("--workers", default=1, show_default=True, help="With --api: server processes.")
+@click.option("--watch", "watch_latency", is_flag=True, help="Instead: seconds from an item appearing in a "
+              "served feed to its events being queryable, under `sitrep watch`.")
+@click.option("--interval", type=click.FloatRange(min=1), metavar="S",
+              help="With --watch: the watcher's poll interval (default: watch's, 300).")
+@click.option("--trials", default=5, show_default=True, type=click.IntRange(min=1), help="With --watch.")
+@click.option("--batch", "batch_scaling", is_flag=True, help="Instead: `sitrep batch` articles/s on 1 and 2 Dask "
+              "workers, scaling efficiency and memory per worker (with --data, --articles).")
+@click.option("--articles", default=2000, show_default=True, type=click.IntRange(min=1),
+              help="With --batch: documents (the Guardian articles repeated, distinct ids).")
+@click.option("--postgres", metavar="URL", help="Instead: two `sitrep ingest` processes with overlapping inputs "
+              "(the sample corpus, or --data) into this PostgreSQL database against one (needs CREATE there).")
 @model_option
 @gazetteer_option
 @handle_errors
-def bench(data, limit, store_scaling, existing_events, sizes, max_chars, api, events, clients, workers, model,
-          gazetteer):
+def bench(data, limit, store_scaling, existing_events, sizes, max_chars, api, events, clients, workers,
+          watch_latency, interval, trials, batch_scaling, articles, postgres, model, gazetteer):
     """Pipeline throughput against a bare spaCy pass on the same texts; last line is JSON."""
     from . import bench as b
 
@@ -547,6 +639,25 @@ def bench(data, limit, store_scaling, existing_events, sizes, max_chars, api, ev
         from . import bench_web
 
         bench_web.run(events=events, clients=clients, workers=workers, out=sys.stdout)
+        return
+    if postgres:
+        from . import bench_pg
+
+        bench_pg.run(postgres, data=Path(data) if data else None, limit=limit, model=model, gazetteer=gazetteer,
+                     out=sys.stdout)
+        return
+    if watch_latency:
+        from . import bench_watch
+
+        bench_watch.run(interval=interval, trials=trials, model=model, gazetteer=gazetteer, out=sys.stdout)
+        return
+    if batch_scaling:
+        from . import bench_batch
+
+        if not data:
+            raise UsageError("give --data DIR (the guardian-sdf folder) with --batch")
+        bench_batch.run(Path(data), articles=articles, model=model, gazetteer=gazetteer, max_chars=max_chars,
+                        out=sys.stdout)
         return
     if sizes:
         b.size_scaling(max_chars=max_chars, model=model, gazetteer=gazetteer, out=sys.stdout)

@@ -98,7 +98,8 @@ class Worker:
     def close(self) -> None:
         """End the worker (it also ends with the parent: it is a daemon process)."""
         if self._proc is not None:
-            self._conn.close()  # the worker sees EOF and leaves
+            if self._conn is not None:  # None when the process failed to start
+                self._conn.close()  # the worker sees EOF and leaves
             self._proc.join(timeout=5)
             if self._proc.is_alive():
                 self._proc.kill()
