@@ -122,3 +122,12 @@ def test_load_joins_gold_rows_to_texts_and_names_bad_lines(tmp_path):
     (gold_dir / "guardian_dev.jsonl").write_text('{"row": "8", "published": "2024-03-07"}\n{oops\n')
     with pytest.raises(news.UsageError, match=r"guardian_dev.jsonl:1: row 8"):
         news.load(gold_dir)
+
+
+def test_a_wrong_event_in_the_first_sentence_is_quoted_from_its_first_letter():
+    assert news._sentence(TEXT, 0, 10) == "Rebels stormed the town of Kidal on Monday, residents said."
+
+
+def test_a_wrong_event_in_a_later_sentence_is_quoted_from_that_sentence():
+    start = TEXT.index("A car bomb")
+    assert news._sentence(TEXT, start, start + 10) == "A car bomb killed six soldiers near Gao on Tuesday."

@@ -210,3 +210,36 @@ def test_offer_takes_the_town_told_after_it_not_the_one_before(run):
                  "Its envoy presented the plan to mediators in Nairobi on Tuesday.")
     offers = [e for e in events if e["plover"] == "AGREE"]
     assert offers and offers[0]["place"]["name"] == "Nairobi"
+
+
+def test_toll_in_a_district_and_its_province_is_one_event(run):
+    # "X district, Y province" is one place, not two: the toll is this raid's, not an aggregate
+    # (even when the gazetteer's only "Nawa" district lies in another province)
+    text = ("Afghan and coalition troops on a patrol killed three insurgents and seized rifles in "
+            "Nawa district, Helmand province, on Tuesday.")
+    e = main(run(text))
+    assert e["fatalities"] == 3 and e["date"] == "2023-03-07"
+    assert e["place"]["admin1"] == "Helmand"
+    # positive twin: a toll over several towns and a period stays a statistic
+    out = run("Troops have killed 40 insurgents in Nawa, Marjah and Garmsir since January, the army said.")
+    assert not [x for x in out if x["sub_event_type"] and x["fatalities"] == 40]
+
+
+def test_people_taken_with_their_leader_are_counted_with_him(run):
+    e = main(run("Police arrested a gang leader and three of his associates in Kano on Tuesday."))
+    assert e["sub_event_type"] == "Arrests" and e["counts"]["arrested"] == 4
+    e = main(run("Soldiers detained the commander along with two associates in Maiduguri on Tuesday."))
+    assert e["counts"]["arrested"] == 3
+    # positive twin: one count stays one count
+    e = main(run("Police arrested three of the gang's members in Kano on Tuesday."))
+    assert e["counts"]["arrested"] == 3
+
+
+def test_a_state_capturing_people_at_home_is_an_arrest(run):
+    e = main(run("Nigerian soldiers captured a militant commander during a raid near Maiduguri on Tuesday."))
+    assert e["sub_event_type"] == "Arrests"
+    # negative twins: an armed group capturing a soldier, or gunmen kidnapping a chief, is an abduction
+    e = main(run("Militants captured a Nigerian soldier near Maiduguri on Tuesday."))
+    assert e["sub_event_type"] == "Abduction/forced disappearance"
+    e = main(run("Gunmen kidnapped a village chief in Zamfara state on Tuesday."))
+    assert e["sub_event_type"] == "Abduction/forced disappearance"

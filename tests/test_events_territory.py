@@ -178,3 +178,11 @@ def test_forces_leaving_a_town_is_a_retreat_leaving_it_without_power_is_not(run)
 def test_a_month_named_alone_dates_a_background_capture(run):
     events = run("The rebels had seized the garrison town of Kidal in February, officials recalled on Monday.")
     assert all(e["date"] < "2023-03-01" for e in changes(events))
+
+
+def test_a_side_that_is_not_a_state_never_regains_territory(run):
+    out = changes(run("Houthi fighters retook the town of Harib in Marib province on Monday."))
+    assert [e["sub_event_type"] for e in out] == ["Non-state actor overtakes territory"]
+    # positive twin: a government's troops retaking a town regain it
+    out = changes(run("Syrian government troops recaptured the town of Maaloula from rebels on Monday."))
+    assert [e["sub_event_type"] for e in out] == ["Government regains territory"]

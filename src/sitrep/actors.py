@@ -141,6 +141,33 @@ def group_name(text: str) -> str | None:
     return None
 
 
+# The head words of a movement's own name, and what may end it: "the Islamic Movement of X",
+# "the X Liberation Army", "the National Resistance Front" (but "the Afghan National Army" is a state's)
+MOVEMENT_HEADS = {"movement", "front", "party", "liberation", "mujahideen", "emirate", "resistance"}
+MOVEMENT_ENDS = MOVEMENT_HEADS | {"army", "forces", "brigade", "brigades", "battalion", "battalions"}
+_LINKS = ("of", "the", "for", "and", "al", "el")
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of|the|for|and|al|el|[A-Z][\w'’-]*))*")
+
+
+def named_movement(phrase: str) -> str | None:
+    """The name of an armed or political movement as the text writes it, when it is not one of the
+    known groups: a run of capitalised words that ends in, or whose head "of" follows, a
+    movement's head word. A movement named after a country is not that country's state."""
+    for m in _NAME_RUN.finditer(phrase):
+        toks = m.group(0).split()
+        while toks and toks[-1] in _LINKS:
+            toks.pop()
+        if toks and toks[0] == "The":
+            toks = toks[1:]
+        if len(toks) < 2:
+            continue
+        low = [t.lower().strip("'’") for t in toks]
+        heads = [i for i, w in enumerate(low) if w in MOVEMENT_HEADS]
+        if heads and (low[-1] in MOVEMENT_ENDS or any(i + 1 < len(low) and low[i + 1] == "of" for i in heads)):
+            return " ".join(toks)
+    return None
+
+
 def find_groups(text: str) -> list[str]:
     """Armed groups named anywhere in ``text`` (by alias), in order of appearance."""
     found = []
@@ -177,6 +204,9 @@ def normalise(phrase: str, ctx: ActorContext, *, military_default: bool = False,
         return proxy_actor(ctx, exclude)
     if low in ORGANISATIONS and not (low == "who" and p != "WHO"):  # the pronoun is no organisation
         return ORGANISATIONS[low]
+    named = named_movement(p)
+    if named:
+        return named
     words = re.findall(r"[a-z][a-z.\-']*", low)
     # The state the phrase names: a demonym or country name in it, or the hint.
     cc = None

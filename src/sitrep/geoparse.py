@@ -21,7 +21,8 @@ have the recognition rules described in ``toponyms`` and ``toponym_candidates``)
   in the gazetteer ("the Hague") are exempt.
 - A name glued after an unknown capitalised word ("Haulover Beach") stays unresolved.
 - A qualifier that is a country or a province ("X in central Mali", "X, Mali") is a hard
-  constraint: no reading inside it leaves X unresolved. A list of places ("Armenia,
+  constraint: no reading inside it leaves X unresolved; so is a province after a
+  district named with its type ("X district, Y province"). A list of places ("Armenia,
   Georgia, Iraq, Iran") is not a chain of qualifiers.
 - A country named elsewhere in the same sentence favours its namesake.
 - When the story is elsewhere (no other name backs that country, nor is it a neighbour),
@@ -55,6 +56,8 @@ _COMPASS_ADJ = r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|wes
 _QUALSEP = re.compile(r"^(?:\s+(?:province|district|governorate|region|state|county|city|town|village))?"
                       r"\s*(?:,|\bin|,\s*in)\s*(?:the\s+)?(?:" + _COMPASS_ADJ + r"\s+)?$", re.I)
 _INSEP = re.compile(r"\bin\b", re.I)
+# "X district, Y province": a unit named with its type and then the province it lies in
+_TYPED_SEP = re.compile(r"^\s+(?:district|county|municipality|subdistrict|sub-district)\s*,\s*$", re.I)
 _SENT_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'(])|\n")
 W_COUNTRY, W_TOP = 2.0, 0.5
 _DIRECT_CONTAINER = re.compile(r"^\s*(?:,\s*(?:in\s+)?|(?:in|near|outside)\s+)(?:the\s+)?(?:[a-z]+ern\s+)?$")
@@ -258,7 +261,8 @@ class Geoparser:
         top, kind = q.options[0]
         if kind > 0 or not (top.is_country or top.feature_code == "ADM1"):
             return False
-        return bool(_INSEP.search(text[c.end:q.start])) or top.is_country
+        between = text[c.end:q.start]
+        return bool(_INSEP.search(between)) or top.is_country or _TYPED_SEP.match(between) is not None
 
     def _sentence_countries(self, text: str, cands: list[Candidate]) -> dict[int, set[str]]:
         """For each candidate, the countries named (unambiguously) in its sentence."""

@@ -283,7 +283,8 @@ def _stat_found(g: dict, preds: list[dict]) -> bool:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    a = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    dot = text.rfind(". ", 0, start)
+    a = max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, start) + 1)  # (a text's first sentence whole)
     b = min([i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0] or [len(text)])
     return " ".join(text[a:b + 1].split())[:300]
 

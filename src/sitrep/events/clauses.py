@@ -57,7 +57,9 @@ PEOPLE_WORDS = frozenset("""he she him her they them man men woman women boy boy
     people person persons militant militants fighter fighters soldier soldiers troops members member suspect
     suspects national nationals peacekeepers civilians hostages jihadist jihadists insurgents rebels""".split())
 PERSON_ROLES = frozenset("""mayor governor official officials journalist journalists activist activists
-    commander leader leaders chief head minister deputy councillor candidate priest doctor""".split())
+    commander commanders leader leaders chief head minister deputy councillor candidate priest doctor
+    facilitator facilitators associate associates operative operatives financier financiers recruiter
+    recruiters insurgent rebel emir""".split())
 
 
 STRIKE_WORDS = ARTILLERY_NOUNS | frozenset("""strike strikes airstrike airstrikes blast blasts explosion explosions

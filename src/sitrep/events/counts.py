@@ -53,9 +53,28 @@ def _add_count(groups, noun, kind, value) -> None:
     if not kind:
         return
     root = noun
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head  # "1 policeman and 1 civilian were killed": one toll of 2
+    while root.head.i != root.i:
+        if root.dep_ == "conj":
+            root = root.head  # "1 policeman and 1 civilian were killed": one toll of 2
+        elif _along_with(root) is not None:
+            root = _along_with(root)  # "the commander along with two associates": 1 + 2
+        else:
+            break
     groups.setdefault(kind, {}).setdefault(root.i, {})[noun.i] = value
+
+
+def _along_with(tok):
+    """'(detained) the leader along with (together with) three aides': the aides are counted with
+    him; the noun they go with, or None."""
+    prep = tok.head
+    if not (tok.dep_ == "pobj" and prep.lower_ == "with" and prep.head.lower_ in ("along", "together")):
+        return None
+    host = prep.head.head
+    if host.i == prep.head.i:
+        return None
+    if host.pos_ in ("NOUN", "PROPN"):
+        return host
+    return next((c for c in host.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _implicit_counts(sent):
@@ -69,8 +88,8 @@ def _implicit_counts(sent):
                    or (c.dep_ == "nsubj" and tok.lower_ in VICTIM_VERBS)]
         for noun in victims:
             for n in [noun] + [c for c in noun.children if c.dep_ == "conj"]:
-                if any(c.like_num or c.lower_ in ("dozens", "hundreds", "thousands", "scores")
-                       for c in n.children) or n.like_num:
+                if any((c.like_num or c.lower_ in ("dozens", "hundreds", "thousands", "scores"))
+                       and c.dep_ != "conj" for c in n.children) or n.like_num:
                     continue  # a number: counted by the caller
                 dets = {c.lower_ for c in n.children if c.dep_ in ("det", "amod", "nummod", "quantmod", "poss")}
                 vague = next((VAGUE_DETERMINERS[w] for w in dets if w in VAGUE_DETERMINERS), None)

@@ -10,7 +10,8 @@
 4. The learned gate (``gate``) keeps the drafts whose sentence reports an event
    that happened, types them and scores them (a cheap screen first rules out,
    from the words alone, sentences that surely report none).
-5. Reports of one event inside the article are merged (``merging``) and the
+5. A report that names no place goes on with the story told just before (``story``).
+6. Reports of one event inside the article are merged (``merging``) and the
    drafts become frozen ``model.Event`` objects (``finish``).
 
 Per-article state lives in one ``ArticleState`` passed from step to step; the
@@ -36,6 +37,7 @@ from .kinds import _protest_kind
 from .lexicon import LEAD_SPAN, LEAD_STEP, POLITICAL, REGION_NOUNS, TAKEN
 from .merging import _merge
 from .state import ArticleState, actor_context
+from .story import continue_story
 from .triggers import is_content, triggers
 from .updates import apply_updates, responsibility_claims
 from .where import _nearest_place, _not_where, can_be_scene
@@ -60,6 +62,7 @@ class EventExtractor:
         state = ArticleState.read(doc, article.published, mentions, ctx, self.countries, title)
         drafts, stats = read_sentences(state)
         drafts = gate.apply(drafts, state, self.detector, self.typer, self.screen)
+        continue_story(drafts, state)
         drafts = _merge(title_drafts_told_again(drafts, state))
         settle(drafts, state)
         return headline_told_again([finish(d, article, state) for d in drafts], state.title), stats

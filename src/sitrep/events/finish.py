@@ -78,6 +78,11 @@ def _country(d: _Draft, state: ArticleState) -> str | None:
     return d.place.place.country_code if d.place and d.place.place.country_code else state.ctx.country
 
 
+# ACLED's state actors: a government's own forces (a militia or a rebel army "retakes" ground, it never
+# "regains" it for a government)
+STATE_ACTORS = ("Military Forces", "Police Forces", "Government")
+
+
 def _refine_type(d: _Draft, state: ArticleState) -> None:
     """Whose ground was taken, and whose forces arrested people, decide ACLED's sub-type."""
     countries = state.countries
@@ -92,6 +97,9 @@ def _refine_type(d: _Draft, state: ArticleState) -> None:
         if countries.foreign(d.actor1, place_cc if d.place else state.ctx.country):
             d.sub_event_type = "Non-state actor overtakes territory"
             d.notes.append("territory taken by a foreign state's forces")
+        elif not d.actor1.startswith(STATE_ACTORS):
+            d.sub_event_type = "Non-state actor overtakes territory"  # "rebels retook the town"
+            d.notes.append("territory taken by a side that is not a state")
     if d.sub_event_type == "Arrests" and d.actor1 and d.actor1.startswith(("Military Forces", "Police Forces")):
         # arrests are a state's own forces acting at home; a foreign army taking people is an abduction
         if countries.foreign(d.actor1, place_cc):

@@ -15,6 +15,7 @@ from .lexicon import (
     LETHAL,
     MOB_WORDS,
     RIOT_WORDS,
+    STATE_TAKING,
     STRIKE_CUES,
 )
 from .syntax import _after_light_verb, _agent, _clause_head, _crowd_head, _participial, _prep_object, _subject
@@ -170,6 +171,8 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
         return "Protest with intervention"  # codebook: arrests at a protest are that protest's intervention
     if c == "ied" and re.search(r"\b(?:aircraft|plane|planes|jets?|warplanes?|helicopters?|drones?)\b", low):
         return "Air/drone strike"  # "an aircraft dropped a bomb on a school"
+    if c == "abduct" and is_state and tok.lower_ in STATE_TAKING:
+        return "Arrests"  # "police captured the cell's leader": a state taking people in is an arrest
     if c in direct:
         return direct[c]
     if c == "protest":

@@ -290,12 +290,17 @@ VIOLENT_PRIORITY = ["Disrupted weapons use", "Non-state actor overtakes territor
                     "Attack", "Armed clash", "Looting/property destruction"]
 
 
+# a report with no place of its own goes on with the story told at most this many sentences before
+STORY_SENTENCES = 4
 LEAD_STEP, LEAD_SPAN = 0.02, 5  # confidence lost per later reporting sentence, up to 5 sentences
 
 
 TERRITORIAL = {"capture", "recapture", "withdraw"}
 
 
+# Verbs by which a state's forces take people in (an arrest, not an abduction: "kidnapped" stays one)
+STATE_TAKING = frozenset("""capture captured captures capturing seize seized seizes seizing nab nabbed
+    apprehend apprehended detain detained""".split())
 TAKEN = {"capture", "recapture"}  # a change of control needs a place of its own (or one "the town" points back to)
 
 
@@ -322,3 +327,13 @@ STATE_VOICES = frozenset("""ministry military army government command kremlin mi
 #: Words naming the victims of a strike or bomb as civilians ("killed 12 civilians", "hit a market full of shoppers").
 CIVILIAN_VICTIMS = frozenset("""civilian civilians resident residents villager villagers child children woman women
     people shoppers worshippers patients family families passengers students pupils farmers""".split())
+
+
+# the head words of an armed or political movement's name: a place inside such a name ("the
+# Liberation Front of X", "the X Workers' Party") is whom the group claims, not where it acted
+GROUP_NAME_HEADS = frozenset("""movement front party army armies brigade brigades battalion battalions
+    mujahideen mujahidin militia militias liberation resistance emirate""".split())
+
+# an accord or a court named after a city ("the X statute", "the X agreements"): not a scene
+NAMED_AFTER_HEADS = frozenset("""statute statutes treaty treaties convention conventions accord accords agreement
+    agreements protocol protocols declaration""".split())

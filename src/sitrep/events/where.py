@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..taxonomy import PLACE_NOUNS, TRIGGER_INDEX
-from .lexicon import BE_FORMS, DESTINATION_PREPS, DIRECTION_WORDS, LOCATIVE, SAY_VERBS, TERRITORIAL
+from .lexicon import (BE_FORMS, DESTINATION_PREPS, DIRECTION_WORDS, GROUP_NAME_HEADS, LOCATIVE,
+                      NAMED_AFTER_HEADS, SAY_VERBS, TERRITORIAL)
 from .syntax import _clause_tokens, _prep_object
 
 
@@ -61,6 +63,8 @@ def _not_where(m, doc) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
+    if in_name(m, doc):
+        return True
     t = span.root
     if t.dep_ == "poss":
         return True
@@ -70,6 +74,51 @@ def _not_where(m, doc) -> bool:
     if t.dep_ == "pobj" and t.head.lower_ in ("from", "by") and t.head.head.lower_ in VOICE_NOUNS:
         return True  # "no confirmation from Kyiv", "a statement by Moscow": who speaks
     return _ref_point(m, doc)
+
+
+def in_name(m, doc) -> bool:
+    """A place inside the name of something else, as a text uses it: a law or treaty named for a
+    city ("the Geneva conventions"), or the country an armed movement names itself after
+    ("the Kurdistan Workers' Party" is not Kurdistan, "the Movement of X" acts, it is not where)."""
+    ents = doc.ents
+    i = bisect.bisect_right(_ent_starts(doc), m.start) - 1
+    if i < 0:
+        return False
+    e = ents[i]
+    if not (e.start_char <= m.start and m.end <= e.end_char) or (e.start_char, e.end_char) == (m.start, m.end):
+        return False
+    if e.label_ in ("LAW", "WORK_OF_ART"):
+        return True
+    if e.label_ != "ORG":
+        return False
+    before = [t.lower_ for t in e if t.idx < m.start]
+    if "of" in before:  # "the Islamic Movement of X"
+        return bool(GROUP_NAME_HEADS.intersection(before[:before.index("of")]))
+    after = {t.lower_ for t in e if t.idx >= m.end}  # "the X Liberation Army", "the X statute"
+    return bool(GROUP_NAME_HEADS & after or NAMED_AFTER_HEADS & after)
+
+
+# what may stand between a district and the province it is said to lie in: "X district, Y province"
+_IN_PROVINCE = re.compile(r"[\w'’ -]{0,30},\s*(?:the\s+)?")
+
+
+def _outside_stated_province(m, mentions, text: str) -> bool:
+    """'in Gomal district, Paktika province' with 'Gomal' resolved to a place of another
+    province: the text says which province, so the gazetteer's guess for the town is wrong."""
+    p = m.place
+    if p.is_country or p.feature_code == "ADM1":
+        return False
+    for n in mentions:
+        if n.start > m.end and n.place.feature_code == "ADM1" and _IN_PROVINCE.fullmatch(text, m.end, n.start):
+            return n.place.country_code != p.country_code or (n.place.admin1 or "") != (p.admin1 or "")
+    return False
+
+
+def _ent_starts(doc) -> list[int]:
+    starts = doc.user_data.get("sitrep_ent_starts")
+    if starts is None:
+        starts = doc.user_data["sitrep_ent_starts"] = [e.start_char for e in doc.ents]
+    return starts
 
 
 VOICE_NOUNS = frozenset("""comment comments confirmation response reaction statement statements word denial
@@ -130,8 +179,9 @@ def _pick_place(tok, obj, sent, mentions, category):
     if not mentions:
         return None, False
     doc = sent.doc
-    mentions = [m for m in mentions if can_be_scene(m) and not _origin(m, doc, tok)]
+    mentions = [m for m in mentions if can_be_scene(m) and not _origin(m, doc, tok) and not in_name(m, doc)]
     mentions = [m for m in mentions if not (m.place.is_country is False and _ref_point(m, doc))]
+    mentions = [m for m in mentions if not _outside_stated_province(m, mentions, doc.text)]
     filed = [m for m in mentions if _is_dateline(m, doc)]
     if filed:
         # the dateline only when the sentence names no other place

@@ -1,0 +1,95 @@
+"""Where a report is, when its sentence does not say: one story told over short paragraphs goes on
+at its place and day; a place inside a movement's name is not a scene; a district said to lie in a
+province lies there."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep import actors as act
+from sitrep.events.where import _outside_stated_province
+from sitrep.model import Article, Place, PlaceMention
+
+PUBLISHED = dt.date(2024, 2, 12)  # a Monday
+
+RAID = "Police raided a farm outside Gao on Sunday night and arrested four men suspected of planting roadside bombs."
+SEIZED = "Officers also seized two rifles and a motorbike loaded with explosives."
+
+
+def _events(pipeline, *paragraphs):
+    return pipeline.process(Article(text="\n\n".join(paragraphs), published=PUBLISHED)).events
+
+
+def _seizure(events):
+    [e] = [e for e in events if e.sub_event_type == "Disrupted weapons use"]
+    return e
+
+
+@pytest.mark.slow
+def test_a_later_paragraph_goes_on_with_the_story_at_its_place_and_day(pipeline):
+    e = _seizure(_events(pipeline, RAID, "The raid followed weeks of surveillance, a police spokesman said.", SEIZED))
+    assert e.place.name == "Gao" and e.precision == 2  # told, not named, in its sentence
+    assert e.date == "2024-02-11"  # the raid's Sunday, not the day of publication
+
+
+@pytest.mark.slow
+def test_a_town_named_in_between_means_the_story_moved(pipeline):
+    e = _seizure(_events(pipeline, RAID, "In Mopti, traders kept their shops shut.", SEIZED))
+    assert e.place is None or e.place.name != "Gao"
+
+
+@pytest.mark.slow
+def test_a_story_told_long_before_is_not_carried_on(pipeline):
+    filler = ["The region has seen a rise in such plots this year.", "Markets reopened in the afternoon.",
+              "Schools were expected to stay open.", "The weather was dry and hot.",
+              "Aid lorries were waiting at the border."]
+    e = _seizure(_events(pipeline, RAID, *filler, SEIZED))
+    assert e.place is None or e.place.name != "Gao"
+
+
+@pytest.mark.slow
+def test_a_place_in_a_movements_name_is_not_where_it_struck(pipeline):
+    [e] = [e for e in _events(pipeline, "Fighters from the Balochistan Liberation Army ambushed a convoy on "
+                                        "Tuesday, killing six soldiers.") if e.sub_event_type]
+    assert e.place is None
+    assert e.actor1 == "Balochistan Liberation Army"  # its own name, not a militia of the state
+
+
+@pytest.mark.slow
+def test_the_same_province_named_as_the_scene_is_where_it_struck(pipeline):
+    [e] = [e for e in _events(pipeline, "Fighters ambushed a convoy in Balochistan on Tuesday, "
+                                        "killing six soldiers.") if e.sub_event_type]
+    assert e.place.name == "Balochistan"
+
+
+def test_movement_names_are_kept_as_written_and_state_armies_are_not_movements():
+    assert act.named_movement("an Eastern Liberation Front commander") == "Eastern Liberation Front"
+    assert act.named_movement("the Revolutionary Movement of Ruritania") == "Revolutionary Movement of Ruritania"
+    assert act.named_movement("the Afghan National Army") is None
+    assert act.named_movement("crowds on Liberation Square") is None
+    assert act.named_movement("Party members") is None
+
+
+def _mention(text: str, start: int, name: str, code: str, admin1: str, cc: str = "AF") -> PlaceMention:
+    return PlaceMention(start, start + len(name), name, Place(name, 1, 0.0, 0.0, cc, admin1, None, code))
+
+
+def test_a_district_resolved_outside_the_province_the_text_names_is_dropped():
+    text = "Troops cleared Zarin district, Oruzgan province, on Friday."
+    town = _mention(text, text.index("Zarin"), "Zarin", "ADM2", "Panjshir")
+    province = _mention(text, text.index("Oruzgan"), "Oruzgan", "ADM1", "Oruzgan")
+    assert _outside_stated_province(town, [town, province], text)
+
+
+def test_a_district_inside_the_province_the_text_names_is_kept():
+    text = "Troops cleared Zarin district, Oruzgan province, on Friday."
+    town = _mention(text, text.index("Zarin"), "Zarin", "ADM2", "Oruzgan")
+    province = _mention(text, text.index("Oruzgan"), "Oruzgan", "ADM1", "Oruzgan")
+    assert not _outside_stated_province(town, [town, province], text)
+    # and a province named far away in the sentence says nothing of the town
+    far = "Troops cleared Zarin on Friday, while in another part of the country Oruzgan voted."
+    town = _mention(far, far.index("Zarin"), "Zarin", "ADM2", "Panjshir")
+    province = _mention(far, far.index("Oruzgan"), "Oruzgan", "ADM1", "Oruzgan")
+    assert not _outside_stated_province(town, [town, province], far)
