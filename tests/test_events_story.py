@@ -93,3 +93,17 @@ def test_a_district_inside_the_province_the_text_names_is_kept():
     town = _mention(far, far.index("Zarin"), "Zarin", "ADM2", "Panjshir")
     province = _mention(far, far.index("Oruzgan"), "Oruzgan", "ADM1", "Oruzgan")
     assert not _outside_stated_province(town, [town, province], far)
+
+
+def test_an_event_placed_only_in_a_country_is_never_a_confident_one(pipeline):
+    from sitrep.events.finish import UNPLACED_CONFIDENCE
+    [e] = [e for e in _events(pipeline, "Gunmen killed six farmers in Nigeria on Tuesday, police said.")
+           if e.event_type != "Political"]
+    assert e.place is not None and e.place.is_country and e.confidence <= UNPLACED_CONFIDENCE
+
+
+def test_an_event_placed_in_a_town_keeps_its_confidence(pipeline):
+    from sitrep.events.finish import UNPLACED_CONFIDENCE
+    [e] = [e for e in _events(pipeline, "Gunmen killed six farmers in Makurdi on Tuesday, police said.")
+           if e.event_type != "Political"]
+    assert e.place.name == "Makurdi" and e.confidence > UNPLACED_CONFIDENCE

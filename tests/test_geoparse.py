@@ -379,6 +379,17 @@ def test_a_town_that_fell_is_a_place_even_tagged_as_an_organisation(gp):
     assert [(m.text, m.place.country_code) for m in ms] == [("Kunduz", "AF")]
 
 
+def test_a_town_that_opens_the_sentence_and_has_fallen_is_a_place_the_tagger_missed(gp):
+    for text in ("Sirte has fallen to the rebels after a month of fighting.", "Sirte fell to the rebels."):
+        ms = gp.parse(text, ents_for(text))
+        assert [(m.text, m.place.country_code) for m in ms] == [("Sirte", "LY")], text
+
+
+def test_an_untagged_first_word_that_did_not_fall_is_no_place(gp):
+    for text in ("Sirte is quiet tonight.", "Sales fell sharply in the spring.", "Tanks have fallen silent."):
+        assert gp.parse(text, ents_for(text)) == [], text
+
+
 def test_a_person_who_fell_is_no_place(gp):
     text = "Biden fell on the stairs of the aircraft on Sunday."
     assert gp.parse(text, ents_for(text, ("Biden", "PERSON"))) == []

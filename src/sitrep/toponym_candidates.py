@@ -333,8 +333,9 @@ class CandidateFinder:
             elif nx in _FACILITY or (j + 1 < len(toks) and toks[j + 1].text.lower() in _FACILITY
                                      and not toks[j].cap):
                 weak = True  # "the Mariupol drama theatre", "the Kramatorsk railway station"
-            elif nx in _WEAK_NEXT:
-                weak = True
+            elif nx in _WEAK_NEXT or (nx in ("has", "have", "had") and j + 1 < len(toks)
+                                      and toks[j + 1].text.lower() in _WEAK_NEXT):
+                weak = True  # "Kunduz fell to", "Kunduz has fallen to"
         if p1 == "of" and p2 in _OF_PREV:
             strong, hint = True, hint or _OF_PREV[p2]
         elif p1 in _STRONG_PREV:

@@ -149,8 +149,12 @@ class Recognizer:
             return 0.75
         if alt_only and c.key not in known:
             return 0.0
-        if is_common or (single and first.sent_start and c.key not in known):
+        if is_common:
             return 0.0
+        if single and first.sent_start and c.key not in known:
+            # a sentence's first word is capitalised anyway: only a sizeable place that "fell" is one
+            # (spelled exactly: "Sales fell" is no variant of Salé)
+            return 0.6 if c.weak and not self._run_extends(toks, c) and self._big_city(c) else 0.0
         if c.key in known:
             return 0.7
         if prev in _DETERMINERS:

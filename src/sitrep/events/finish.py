@@ -24,6 +24,9 @@ from .syntax import _phrase, _subject
 # default confidence threshold, for whoever wants the background too.
 RETOLD_DAYS = 30
 RETOLD_CONFIDENCE = 0.4
+# An event placed no closer than a country (or not at all) is never a confident one: an analyst can
+# map it nowhere, and most such reports are a country's war told in general
+UNPLACED_CONFIDENCE = 0.75
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 # the phrases that name the acting side of a violent event told from its victims' side
 AGENT_PREPS = {"by", "with"}
@@ -46,6 +49,8 @@ def finish(d: _Draft, article: Article, state: ArticleState) -> Event:
         d.confidence = min(d.confidence, RETOLD_CONFIDENCE)
         d.notes.append(f"retold: it happened more than {RETOLD_DAYS} days before publication")
     place = d.place.place if d.place else None
+    if place is None or place.is_country:
+        d.confidence = min(d.confidence, UNPLACED_CONFIDENCE)
     geo_precision = None
     if place is not None:
         geo_precision = 3 if (place.is_country or place.feature_code == "ADM1") else (
