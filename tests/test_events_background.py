@@ -175,3 +175,18 @@ def test_what_is_likely_to_be_a_battle_is_no_battle(run):
 def test_what_was_the_fiercest_battle_is_one(run):
     [e] = run("It was the fiercest battle of the war, fought near Bakhmut on Monday.")
     assert e.sub_event_type == "Armed clash" and e.date == "2023-03-06"
+
+
+# ---- the present perfect of a lead ---------------------------------------------------------
+
+def test_a_lead_in_the_present_perfect_reports_an_event_of_the_day(run):
+    [e] = run("Islamist fighters have captured the town of Gao, a local official says.")
+    assert e.sub_event_type == "Non-state actor overtakes territory" and e.place.name == "Gao"
+    assert e.date == PUBLISHED.isoformat()
+    [e] = run("A roadside bomb has killed five soldiers near Gao, the army says.")
+    assert e.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 5
+
+
+def test_the_present_perfect_of_a_long_state_or_a_total_is_no_event(run):
+    assert run("Islamist fighters have long controlled the hills around Gao.") == []
+    assert run("Roadside bombs have killed more than 200 soldiers near Gao since January.") == []
