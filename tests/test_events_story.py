@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from sitrep import actors as act
+from sitrep.events.finish import UNPLACED_CONFIDENCE
 from sitrep.events.where import _outside_stated_province
 from sitrep.model import Article, Place, PlaceMention
 
@@ -96,14 +97,12 @@ def test_a_district_inside_the_province_the_text_names_is_kept():
 
 
 def test_an_event_placed_only_in_a_country_is_never_a_confident_one(pipeline):
-    from sitrep.events.finish import UNPLACED_CONFIDENCE
     [e] = [e for e in _events(pipeline, "Gunmen killed six farmers in Nigeria on Tuesday, police said.")
            if e.event_type != "Political"]
     assert e.place is not None and e.place.is_country and e.confidence <= UNPLACED_CONFIDENCE
 
 
 def test_an_event_placed_in_a_town_keeps_its_confidence(pipeline):
-    from sitrep.events.finish import UNPLACED_CONFIDENCE
     [e] = [e for e in _events(pipeline, "Gunmen killed six farmers in Makurdi on Tuesday, police said.")
            if e.event_type != "Political"]
     assert e.place.name == "Makurdi" and e.confidence > UNPLACED_CONFIDENCE
