@@ -100,6 +100,9 @@ def inflect(verb: str) -> set[str]:
 FIRED_AT = ["opened fire", "open fire", "opens fire", "opening fire", "fired on", "fired at", "fired upon",
             "fires on", "fire on", "firing on", "firing at", "shot at", "shooting at"]
 
+# "the patrol came under fire": the subject is the target
+UNDER_FIRE = [f"{v} under {n}" for v in ("came", "come", "comes", "coming") for n in ("fire", "attack")]
+
 TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     # territory
     "capture": (["seize", "capture", "overrun", "conquer", "storm", "occupy"],
@@ -120,7 +123,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
               ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish"]),
     "attack": (["attack", "raid", "assault", "target"], ["attack", "raid", "massacre", "ambush",
                                                          # shooting at someone (the rules want a target)
-                                                         *FIRED_AT]),
+                                                         *FIRED_AT, *UNDER_FIRE]),
     "kill": (["kill", "shoot", "execute", "massacre", "murder", "slay", "behead", "lynch", "assassinate"],
              ["killing", "killings", "execution", "assassination", "murder", "shooting"]),
     "airstrike": (["bomb"], ["airstrike", "air strike", "air strikes", "airstrikes", "air raid", "air raids",
@@ -128,7 +131,8 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                              "warplanes", "helicopter gunship"]),
     "shelling": (["shell", "bombard", "pound"],
                  ["shelling", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles",
-                  "shells", "barrage", "strike", "strikes"]),
+                  "shells", "barrage", "strike", "strikes", "artillery fire", "mortar fire", "rocket fire",
+                  "tank fire", "shellfire"]),
     "ied": (["detonate"], ["ied", "roadside bomb", "car bomb", "landmine", "mine", "explosive device",
                            "explosion", "blast", "bomb", "vbied", "improvised explosive device"]),
     "suicide": ([], ["suicide bomber", "suicide bombing", "suicide attack", "suicide vest", "suicide car bomb"]),

@@ -54,7 +54,8 @@ _OF_PREV = _hints(PPL="city town village port mayor", ADM1="province governorate
                   ADM2="district county municipality",
                   none="area island outskirts north south east west northeast northwest southeast southwest suburbs "
                        "centre center capital heart parts areas border streets residents fall capture "
-                       "siege control liberation out recapture seizure loss occupation withdrawal")
+                       "siege control liberation out recapture seizure loss occupation withdrawal "
+                       "shelling bombing bombardment assault storming encirclement blockade evacuation")
 # "the village of X", "the small town of X": X is a settlement even when the gazetteer lacks it
 _SETTLEMENT_OF = re.compile(r"\b(?:town|village|hamlet|settlement|city)\s+of\s+$", re.I)
 _FACILITY = frozenset("""theatre theater hospital airport port station plant steelworks mall market school

@@ -24,6 +24,7 @@ from .lexicon import (
     HEDGE,
     HYPOTHETICAL_HEADS,
     PLAN_VERBS,
+    PROTECTIVE_HEADS,
     REPORT_VERBS,
     SAY_VERBS,
     THREAT_VERBS,
@@ -40,7 +41,9 @@ def _hypothetical_noun(tok) -> bool:
     """'the threat of encirclement', 'fears of an offensive': a noun that reports nothing."""
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in HYPOTHETICAL_HEADS:
         return True
-    return False
+    # "as a precautionary measure against car bombs": a kind of attack guarded against, none in particular
+    return tok.dep_ == "pobj" and tok.head.lower_ == "against" and tok.head.head.lower_ in PROTECTIVE_HEADS \
+        and not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "a", "an") for c in tok.children)
 
 
 def _state_not_event(tok) -> bool:

@@ -142,10 +142,22 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         d.actor2 = act.normalise(_phrase(f.ousted), ctx)
     if f.ousted is not None and d.actor1 is not None and d.actor1 == d.actor2 and d.actor1 in ctx.groups:
         d.actor1 = act.proxy_actor(ctx, exclude={d.actor2})  # "fighters drove the group out": another side
+    if _came_under(tok) and subj is not None:
+        # "the patrol came under fire from insurgents": the subject is the target, "from" the attacker
+        attacker = _prep_object(tok, ("from",)) or next(
+            (_prep_object(c, ("from",)) for c in tok.subtree if c.lower_ in ("fire", "attack")), None)
+        d.actor2 = d.actor1
+        d.actor1 = act.normalise(_phrase(attacker), ctx, military_default=True) if attacker is not None else None
     if d.actor1 == d.actor2:
         d.actor2 = None
     d.crowd_actor = subj is not None and _is_crowd(subj, strict=True)
     return True
+
+
+def _came_under(tok) -> bool:
+    """The trigger is "came under fire" / "came under attack"."""
+    return tok.lower_ in ("came", "come", "comes", "coming") and any(
+        c.lower_ == "under" and any(g.lower_ in ("fire", "attack") for g in c.children) for c in tok.children)
 
 
 def place(d: _Draft, f: Frame, state: ArticleState) -> bool:

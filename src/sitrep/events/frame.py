@@ -369,7 +369,8 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
             c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME")) for c in tok.children) \
             and not (not state.events_before and (tok.head.lower_ in HAPPEN_VERBS or (
                 tok.dep_ == "nsubjpass" and tok.head.lower_ in LIGHT_VERBS))) \
-            and not (tok.head.lower_ in GO_ON_VERBS and _prep_object(tok, ("of", "in", "on", "around", "near"))):
+            and not (tok.head.lower_ in GO_ON_VERBS and _prep_object(tok, ("of", "in", "on", "around", "near"))) \
+            and not _self_anchored(f, state):
         return False  # "The clashes have ..." refers back; "the attack took place at 2100" reports it
     if tok.head.lower_ in CHARACTERISE and (tok.dep_ == "oprd" or any(
             c.dep_ in ("oprd", "xcomp") for c in tok.head.children)):
@@ -391,6 +392,20 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
                     for m in f.sent_mentions)
     has_date = any(e.label_ in ("DATE", "TIME") for e in sentence_ents(sent))
     return anchored or has_place or has_date
+
+
+def _self_anchored(f: Frame, state: ArticleState) -> bool:
+    """A subject noun that names its own who and where, or where and when, is a new report, not
+    one told before: "the capture of the crossing by rebels on Monday cut the road"."""
+    tok = f.tok
+    if state.events_before:
+        return False
+    sub = [t for t in tok.subtree if t.i != tok.i]
+    agent = _prep_object(tok, ("by",)) is not None
+    dated = any(t.ent_type_ in ("DATE", "TIME") for t in sub)
+    placed = any(tok.left_edge.idx <= m.start <= tok.right_edge.idx for m in f.sent_mentions) or \
+        _prep_object(tok, ("of", "on")) is not None
+    return placed and (agent or dated)
 
 
 RULES: list[Rule] = [not_hedged, not_a_prospect, flag, release, oust, withdraw, possessed_noun, not_a_state, take,

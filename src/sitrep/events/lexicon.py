@@ -143,6 +143,12 @@ HYPOTHETICAL_HEADS = {"threat", "threats", "risk", "fear", "fears", "danger", "p
                       "aftermath", "wake", "anniversary", "memory", "memories", "history", "plan", "plans",
                       "idea", "talk", "talks", "rumours", "rumors", "warning", "warnings", "preparation"}
 
+# "barriers as a precaution against car bombs", "nets to guard against drones": what is feared, not done
+PROTECTIVE_HEADS = {"measure", "measures", "precaution", "precautions", "protection", "defence", "defences",
+                    "defense", "defenses", "shield", "shields", "barrier", "barriers", "guard", "guarding",
+                    "protect", "protects", "protecting", "safeguard", "safeguards", "insurance", "deterrent",
+                    "vigilance", "warned", "warn", "warns", "warning", "nets", "netting"}
+
 
 def _noun_lookup():
     from ..taxonomy import TRIGGERS

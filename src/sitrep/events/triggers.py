@@ -57,6 +57,8 @@ def triggers(sent):
             head = span.root
             if head.i not in seen:
                 seen.update(t.i for t in span)
+                if head.pos_ == "NOUN" and _hypothetical_noun(head):
+                    continue  # "a precaution against car bombs"
                 yield head, TRIGGER_INDEX[phrase][0]
     for tok in sent:
         if tok.i in seen:
@@ -70,7 +72,7 @@ def triggers(sent):
             noun_entry = next((c for c, (vs, ns) in _NOUN_LOOKUP.get(tok.lower_, [])), None)
             if noun_entry is None:
                 continue
-            category = noun_entry
+            category, pos = noun_entry, "noun"
         elif pos == "noun" and is_verb:
             # "gathered to protest": a word that is both noun and verb of one category
             verb_category = _VERB_LOOKUP.get(tok.lower_)
