@@ -73,3 +73,20 @@ def test_a_car_bomb_that_went_off_is_a_bombing(pipeline):
     # the twin: the same noun as the subject of what happened
     [e] = _events(pipeline, "A car bomb exploded near an army base in Mogadishu on Friday, police said.")
     assert e.sub_event_type == "Remote explosive/landmine/IED" and e.place.name == "Mogadishu"
+
+
+REPLY = ("The army said its troops came under fire from a pickup truck near Menaka, and that they responded with "
+         "two hours of strikes from drones and jets against the attackers.")
+
+
+@pytest.mark.slow
+def test_strikes_from_drones_are_air_strikes_by_the_side_that_replied(pipeline):
+    strikes = [e for e in _events(pipeline, REPLY) if e.sub_event_type == "Air/drone strike"]
+    assert [e.actor1 for e in strikes] == ["Military Forces of Mali"]
+
+
+@pytest.mark.slow
+def test_the_weapon_of_a_coordinated_reply_is_not_the_attack_s(pipeline):
+    # the twin: the attack itself, told alone, was gunfire: a clash, with no drone in it
+    [e] = _events(pipeline, REPLY.split(", and that")[0] + ".")
+    assert e.sub_event_type == "Armed clash" and e.actor2 == "Military Forces of Mali"

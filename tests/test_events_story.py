@@ -106,3 +106,25 @@ def test_an_event_placed_in_a_town_keeps_its_confidence(pipeline):
     [e] = [e for e in _events(pipeline, "Gunmen killed six farmers in Makurdi on Tuesday, police said.")
            if e.event_type != "Political"]
     assert e.place.name == "Makurdi" and e.confidence > UNPLACED_CONFIDENCE
+
+
+LEAD = "French jets carried out air strikes on a militant camp near Menaka last week, the army said."
+RETOLD = ("The army said on Tuesday that its jets had struck the camp with guided bombs over two hours, "
+          "and that the attackers had fled.")
+
+
+@pytest.mark.slow
+def test_a_report_dated_only_by_its_statement_takes_the_day_of_the_same_report_told_before(pipeline):
+    strikes = [e for e in _events(pipeline, LEAD, RETOLD) if e.sub_event_type == "Air/drone strike"]
+    assert len(strikes) == 1  # one strike told twice
+    [e] = strikes
+    assert e.date.startswith("2024-02-0")  # last week's, not the Tuesday of the statement
+    assert e.date != "2024-02-06"
+
+
+@pytest.mark.slow
+def test_a_statement_day_stays_when_nothing_before_tells_the_same(pipeline):
+    # the twin: with no earlier report of it, the day of the statement is the best there is
+    [e] = [e for e in _events(pipeline, RETOLD.replace("the camp", "a militant camp near Menaka"))
+           if e.sub_event_type == "Air/drone strike"]
+    assert e.date == "2024-02-06"

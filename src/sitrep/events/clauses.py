@@ -192,6 +192,20 @@ def _when_of_a_date(t) -> bool:
         c.dep_ == "advmod" and c.lower_ == "when" for c in t.children)
 
 
+def _report_dated(tok, sent) -> bool:
+    """The trigger's clause is what someone said, and the sentence's date is the saying's, none the
+    clause's own: "the command said on Tuesday that its forces came under fire" (fire when?)."""
+    t = tok
+    while t.head.i != t.i and not (t.dep_ == "ccomp" and t.head.lower_ in SAY_VERBS | REPORT_VERBS):
+        t = t.head
+    if t.head.i == t.i:
+        return False
+    clause = {x.i for x in t.subtree}
+    dates = [e for e in sentence_ents(sent) if e.label_ in ("DATE", "TIME") and not DURATION.match(e.text.strip())]
+    return bool(dates) and all(e.root.i not in clause for e in dates) and any(
+        e.root.head.i == t.head.i or e.root.head.head.i == t.head.i for e in dates)
+
+
 def _date_for(tok, sent, published):
     best, best_dist = None, None
     chain = [tok]

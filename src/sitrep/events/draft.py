@@ -32,4 +32,5 @@ class _Draft:
     more_places: list = field(default_factory=list)  # further places of one territory report
     refers_back: bool = False  # the place is named by a noun ("the town") that points to an earlier one
     ref_noun: str | None = None  # that noun
+    report_dated: bool = False  # its only date is the statement's ("said on Tuesday that ...")
     unplaced_name: bool = False  # the place is named, but not one the gazetteer knows

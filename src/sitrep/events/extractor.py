@@ -37,7 +37,7 @@ from .kinds import _protest_kind
 from .lexicon import LEAD_SPAN, LEAD_STEP, POLITICAL, REGION_NOUNS, TAKEN
 from .merging import _merge
 from .state import ArticleState, actor_context
-from .story import continue_story
+from .story import continue_story, same_report_dated
 from .triggers import is_content, triggers
 from .updates import apply_updates, responsibility_claims
 from .where import _nearest_place, _not_where, can_be_scene
@@ -65,6 +65,8 @@ class EventExtractor:
         continue_story(drafts, state)
         drafts = _merge(title_drafts_told_again(drafts, state))
         settle(drafts, state)
+        if same_report_dated(drafts, state):
+            drafts = _merge(drafts)
         return headline_told_again([finish(d, article, state) for d in drafts], state.title), stats
 
 

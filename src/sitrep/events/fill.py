@@ -14,7 +14,7 @@ from typing import Callable
 from .. import actors as act
 from ..nlp import sentence_ents
 from ..taxonomy import PLACE_NOUNS, PLOVER_OF_CATEGORY, PLOVER_OF_SUB
-from .clauses import _background, _conditional, _date_for, _since_clause
+from .clauses import _background, _conditional, _date_for, _report_dated, _since_clause
 from .counts import _counts
 from .draft import _Draft
 from .frame import Frame
@@ -187,6 +187,7 @@ def when(d: _Draft, f: Frame, state: ArticleState) -> bool:
     """The date of the trigger's own clause; history, 'which Russia had captured since ...' and
     conditions ('if confirmed, it would be ...') are no current events."""
     d.when = _date_for(f.tok, f.sent, state.published)
+    d.report_dated = d.when is not None and _report_dated(f.tok, f.sent)
     if d.when is not None and d.when.tense == "history":
         return False
     if f.category in ("capture", "recapture", "withdraw") and (

@@ -67,6 +67,8 @@ SEIZED_THINGS = {"weapons", "arms", "ammunition", "drugs", "explosives", "cache"
 HELD_PLACES = {"prison", "jail", "camp", "compound"}
 BASE_WORDS = {"base", "headquarters", "outpost", "camp", "bases"}
 NOT_A_FIRING = {"stun", "flash", "smoke", "sound"}  # "stun grenade": crowd control
+AIRCRAFT = {"drone", "drones", "jets", "jet", "warplanes", "warplane", "aircraft", "bombers", "bomber",
+            "planes", "plane", "helicopters", "helicopter", "gunships"}
 FIRE_WORDS = {"fired", "fires", "fire", "firing", "shot", "shooting"}  # "fired on", "shot at" (not "opened fire")
 
 
@@ -340,6 +342,11 @@ def strike_kind(f: Frame, state: ArticleState) -> bool:
     strike') or nothing."""
     if f.category == "shelling" and f.tok.lower_ in ("strike", "strikes") and \
             not _has_left(f.tok, {"missile", "rocket", "artillery"}):
+        if _has_left(f.tok, AIRCRAFT) or any(
+                g.lower_ in AIRCRAFT for c in f.tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                for g in c.subtree):
+            f.category = "airstrike"  # "strikes from drones and bombers", "drone strikes"
+            return True
         if not _labour_strike(f.tok):
             return False
         f.category = "protest"

@@ -108,6 +108,13 @@ def _says(low: str, *words: str) -> bool:
     return any(re.search(r"\b" + re.escape(w) + (r"\b" if w in ("ied", "ieds") else ""), low) for w in words)
 
 
+def _own_words(clause) -> str:
+    """The clause's words without the clauses coordinated to it ("troops came under fire, and they
+    responded with drone strikes": the drones are the reply's, not the attack's)."""
+    skip = {t.i for c in clause.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+    return " ".join(t.text for t in clause.subtree if t.i not in skip).lower()
+
+
 def _sub_type(d: _Draft, tok, sent) -> str | None:
     c = d.category
     low = sent.text.lower()
@@ -139,7 +146,7 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
         clause = _clause_head(tok)
         if _participial(clause):
             clause = clause.head  # "drones struck Kyiv, killing four": the killing is the strike's
-        means = clause.doc[clause.left_edge.i: clause.right_edge.i + 1].text.lower()
+        means = _own_words(clause)
         remote = _remote_kind(means)
         if remote and c in ("attack", "kill"):
             return remote  # "drones struck Kyiv, killing four": remote violence, whoever it hit
@@ -147,13 +154,16 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
             pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
         elif victims.startswith("Civilians") or hit & {"civilians"} or ("civilian" in low and not hit):
             return "Attack"
-        if _says(low, "suicide bomb", "suicide attack"):
+        # the weapon of this act: a coordinated act's weapon is that act's ("came under fire, and
+        # responded with drone strikes")
+        arms = means if any(c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in clause.children) else low
+        if _says(arms, "suicide bomb", "suicide attack"):
             return "Suicide bomb"
-        if _says(low, "airstrike", "air strike", "drone", "warplane", "jets"):
+        if _says(arms, "airstrike", "air strike", "drone", "warplane", "jets"):
             return "Air/drone strike"
-        if _says(low, "shell", "artillery", "missile", "rocket", "mortar"):
+        if _says(arms, "shell", "artillery", "missile", "rocket", "mortar"):
             return "Shelling/artillery/missile attack"
-        if _says(low, "roadside bomb", "ied", "ieds", "landmine", "explosive device", "car bomb"):
+        if _says(arms, "roadside bomb", "ied", "ieds", "landmine", "explosive device", "car bomb"):
             return "Remote explosive/landmine/IED"
         if victims.startswith(("Military", "Police")) or d.actor2 or hit & {"forces"}:
             return "Armed clash"

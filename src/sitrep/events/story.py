@@ -42,6 +42,37 @@ def continue_story(drafts: list[_Draft], state: ArticleState) -> None:
         d.notes.append("place and date of the story told just before")
 
 
+def same_report_dated(drafts: list[_Draft], state: ArticleState) -> bool:
+    """A report with no day of its own that tells again what an earlier, dated report of the
+    article told (same sub-type, same acting side, the same country and no other province) takes
+    its day: "US forces carried out air strikes in eastern Syria last week ... the forces responded
+    with hours of strikes against the attackers" is one event, of last week. A day that is only the
+    statement's ("the command said on Tuesday that ...") is no day of the event's own. True when
+    a report took a day (the caller merges again)."""
+    changed = False
+    for i, d in enumerate(drafts):
+        if (d.when is not None and not d.report_dated) or d.category in POLITICAL or d.status != "happened" or d.actor1 is None \
+                or d.place is None or d.sub_event_type is None:
+            continue
+        for o in reversed(drafts[:i]):
+            if o.sent_index >= d.sent_index or o.when is None or o.status != "happened" or o.place is None:
+                continue
+            if o.report_dated or (d.when is not None and o.when.date > d.when.date):
+                continue
+            if o.sub_event_type == d.sub_event_type and o.actor1 == d.actor1 and _same_area(o.place.place, d.place.place):
+                d.when, d.report_dated, changed = o.when, False, True
+                d.notes.append("date of the same report told before")
+                break
+    return changed
+
+
+def _same_area(p, q) -> bool:
+    """One place, or one inside the other (a town in its province or its country)."""
+    if p.country_code != q.country_code:
+        return False
+    return p.is_country or q.is_country or p.geonameid == q.geonameid or bool(p.admin1 and p.admin1 == q.admin1)
+
+
 def _story_before(d: _Draft, before: list[_Draft], state: ArticleState) -> _Draft | None:
     """The latest earlier draft, at most ``STORY_SENTENCES`` sentences back, that happened at a
     town or province, with no other town named between it and ``d``."""
