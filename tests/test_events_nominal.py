@@ -90,3 +90,18 @@ def test_the_weapon_of_a_coordinated_reply_is_not_the_attack_s(pipeline):
     # the twin: the attack itself, told alone, was gunfire: a clash, with no drone in it
     [e] = _events(pipeline, REPLY.split(", and that")[0] + ".")
     assert e.sub_event_type == "Armed clash" and e.actor2 == "Military Forces of Mali"
+
+
+@pytest.mark.slow
+def test_a_volunteer_fighting_with_a_force_is_one_of_that_force_not_a_civilian(pipeline):
+    # one event, her death: "fighting alongside" says who she was, and she was no civilian
+    [e] = _events(pipeline, "A Canadian woman fighting alongside Ukrainian forces in Bakhmut has been killed, "
+                            "her unit said.")
+    assert e.actor2 == "Military Forces of Ukraine"
+
+
+@pytest.mark.slow
+def test_a_woman_killed_with_no_side_named_is_a_civilian(pipeline):
+    # the twin: with nothing said of whom she fought with, the victim is a civilian
+    [e] = _events(pipeline, "A Canadian woman was killed in Bakhmut on Friday, police said.")
+    assert e.actor2 == "Civilians (Canada)"

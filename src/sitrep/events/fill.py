@@ -36,7 +36,7 @@ from .lexicon import (
     THREAT_VERBS,
 )
 from .state import ArticleState
-from .syntax import _agent, _antecedent, _phrase, _prep_object, _subject
+from .syntax import _agent, _antecedent, _phrase, _prep_object, _side_served, _subject
 from .where import _pick_place
 
 MILITARY = {"deploy", "capture", "recapture", "clash", "attack", "shelling", "airstrike", "withdraw", "surround",
@@ -132,7 +132,9 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         if _is_proxy(actor_tok) or (d.actor1 in against):
             d.actor1 = act.proxy_actor(ctx, exclude=against)
     if obj is not None and f.category != "deploy" and not f.is_place(obj):
-        d.actor2 = act.normalise(_phrase(obj), ctx, military_default=f.category in ("clash", "attack"))
+        served = _side_served(obj)  # "a volunteer fighting alongside the militia was killed": the militia's
+        d.actor2 = act.normalise(_phrase(served if served is not None else obj), ctx,
+                                 military_default=f.category in ("clash", "attack"))
     target = _prep_object(tok, ("with", "to", "against", "on")) if f.category not in ("deploy", "withdraw") else None
     if d.actor2 is None and target is not None and not f.is_place(target):
         d.actor2 = act.normalise(_phrase(target), ctx)

@@ -52,10 +52,11 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         if twin.place is None or (d.place_direct and not twin.place_direct) or (
                 d.place is not None and twin.place.place.is_country and not d.place.place.is_country):
             twin.place, twin.place_direct = d.place or twin.place, d.place_direct or twin.place_direct
+        # the finer day wins; but the event's own day beats the day its statement was made (a retreat
+        # folded into a capture is another act, and its day is only the loss's latest one)
+        own_day = d.report_dated != twin.report_dated and FOLDABLE.isdisjoint((d.category, twin.category))
         if twin.when is None or (d.when is not None and (
-                (twin.report_dated and not d.report_dated) or
-                (twin.report_dated == d.report_dated and d.when.precision < twin.when.precision))):
-            # the finer day wins, but the event's own day beats the day its statement was made
+                (own_day and twin.report_dated) or (not own_day and d.when.precision < twin.when.precision))):
             twin.when, twin.report_dated = d.when, d.report_dated
         if d.category not in FOLDABLE:
             twin.actor1 = twin.actor1 or d.actor1

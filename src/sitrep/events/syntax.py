@@ -178,3 +178,20 @@ def _attached_to(root, own, tok) -> bool:
         if t in own:
             return True
     return t in own
+
+
+SERVE_VERBS = {"fighting", "serving", "volunteering", "embedded"}
+
+
+def _side_served(tok):
+    """The force a person is said to fight or serve with ("a volunteer fighting alongside the
+    militia", "a medic serving with the army"): the side a combatant victim belongs to, or None."""
+    for c in tok.children:
+        if c.dep_ == "acl" and c.lower_ in SERVE_VERBS:
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("with", "alongside", "for", "in"):
+                    g = next((x for x in p.children if x.dep_ == "pobj"), None)
+                    if g is not None and g.pos_ in ("NOUN", "PROPN"):
+                        return g
+    return None
+

@@ -88,6 +88,8 @@ def triggers(sent):
             continue  # "the occupied city", "the besieged town": a description, not a report
         if tok.dep_ == "acl" and tok.tag_ == "VBN" and category in POLITICAL:
             continue  # "two men accused of theft": describes them, reports no accusation
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and category == "clash" and tok.head.pos_ in ("NOUN", "PROPN"):
+            continue  # "a volunteer fighting alongside the militia": who he was, not a battle
         if pos == "noun" and _hypothetical_noun(tok):
             continue
         seen.add(tok.i)
