@@ -243,3 +243,30 @@ def test_a_state_capturing_people_at_home_is_an_arrest(run):
     assert e["sub_event_type"] == "Abduction/forced disappearance"
     e = main(run("Gunmen kidnapped a village chief in Zamfara state on Tuesday."))
     assert e["sub_event_type"] == "Abduction/forced disappearance"
+
+
+@pytest.mark.parametrize("text", [
+    "Riot police broke up a protest by teachers in Nairobi on Wednesday.",
+    "Police fired tear gas to disperse hundreds of protesters in Nairobi on Wednesday.",
+    "Police used tear gas and water cannon against demonstrators in Nairobi on Wednesday.",
+])
+def test_forces_breaking_up_a_crowd_make_a_protest_with_intervention(run, text):
+    [e] = [e for e in run(text) if e["sub_event_type"]]
+    assert e["sub_event_type"] == "Protest with intervention"
+    assert e["actor1"] == "Protesters (Kenya)" and e["actor2"] == "Police Forces of Kenya"
+    assert e["place"]["name"] == "Nairobi"
+
+
+@pytest.mark.parametrize("text", [
+    "Troops fired tear gas in a village near Nablus on Wednesday.",  # no crowd named
+    "The talks broke up without agreement in Nairobi on Wednesday.",  # not broken up by anyone
+    "Troops marched into the town of Bama on Wednesday.",  # forces marching are no protest
+])
+def test_tear_gas_or_breaking_up_with_no_crowd_is_no_protest(run, text):
+    assert not [e for e in run(text) if e["event_type"] == "Protests"]
+
+
+def test_a_march_through_a_capital_is_placed_there(run):
+    [e] = [e for e in run("Hundreds of people marched through Dakar on Wednesday to demand the release of "
+                          "an opposition leader.") if e["sub_event_type"]]
+    assert e["sub_event_type"] == "Peaceful protest" and e["place"]["name"] == "Dakar"

@@ -149,6 +149,10 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                  "took to the streets", "take to the streets", "taken to the streets", "taking to the streets",
                  "went on strike", "go on strike", "gone on strike", "going on strike", "are on strike",
                  "were on strike", "staged a strike", "held a strike"]),
+    # forces breaking up a crowd ("police fired tear gas at protesters", "broke up a rally"): a protest
+    # with an intervention, once the rules find the crowd
+    "disperse": (["disperse"], ["tear gas", "teargas", "water cannon", "water cannons", "rubber bullets",
+                                "broke up", "break up", "breaking up", "broken up"]),
     # need a crowd of ordinary people as subject (checked by the rules): "residents gathered outside ..."
     "gather": (["gather", "assemble", "converge", "congregate"], []),
     # "drivers blocked the highway": a protest when people (not forces) block a road

@@ -66,7 +66,7 @@ _STRONG_PREV = frozenset("near outside nearby around towards toward via across t
 _APPOS = frozenset("city town village capital province district region north south east west "
                    "stronghold hometown border".split())
 # weak cues (and verbs of taking ground) need a sizeable place when NER said PERSON/ORG
-_WEAK_PREV = frozenset("in at from to into between and or inside entered reached taken took take taking "
+_WEAK_PREV = frozenset("in at from to into through between and or inside entered reached taken took take taking "
                        "capture captured seize seized overran overrun besieged besieging shelled bombed "
                        "stormed encircled recaptured retook retaken liberated raided attacked struck hit "
                        "targeted bombarded pounded evacuated".split())

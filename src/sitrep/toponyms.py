@@ -126,9 +126,10 @@ class Recognizer:
             if label == "NORP":  # "Peloponnese" tagged like a nationality
                 if c.whole_ent and top and top[0][1] < 2 and (countryish or top[0][0].is_region):
                     return 0.7
-                # "drones shot down over Belgorod", "the shelling of Kharkiv": a big city after a cue
-                return 0.6 if (c.strong or c.aerial) and self._big_city(c) and not self._run_extends(toks, c) \
-                    else -1.0
+                # "drones shot down over Belgorod", "the shelling of Kharkiv", "jets bombed positions in
+                # Omdurman": a big city after a cue
+                return 0.6 if (c.strong or c.aerial or c.weak) and self._big_city(c) and \
+                    not self._run_extends(toks, c) else -1.0
             if alt_only and not (c.strong or c.weak or c.key in known):
                 return -1.0
             if not c.whole_ent:

@@ -27,10 +27,11 @@ from .clauses import (
     _passive_subject,
     _state_not_event,
 )
-from .kinds import _is_crowd, _is_forces, _labour_strike
+from .kinds import PROTEST_NOUNS, _is_crowd, _is_forces, _labour_strike
 from .lexicon import (
     AGREEMENT_NOUNS,
     ARTILLERY_NOUNS,
+    CROWD_WORDS,
     DEMAND_VERBS,
     EVENT_NOUNS,
     FIRE_VERBS,
@@ -88,6 +89,7 @@ class Frame:
     ousted: object = None  # who was driven out ("drove the militants out of X")
     poss_cc: str | None = None  # "its withdrawal" with the state the speaker names
     antecedent_place: PlaceMention | None = None  # "Lyman ... . Its recapture ..."
+    dispersal: bool = False  # forces broke up a crowd: the protest's actor is not the subject
 
     def is_place(self, tok) -> bool:
         return _is_place_tok(tok, self.sent_mentions)
@@ -249,6 +251,32 @@ def fall(f: Frame, state: ArticleState) -> bool:
     return True
 
 
+def dispersal(f: Frame, state: ArticleState) -> bool:
+    """'police dispersed the crowd', 'broke up a rally', 'fired tear gas at protesters': a protest
+    the forces broke up. The crowd must be there: the object of the verb, or named in the sentence
+    by a tear-gas report ("tear gas was fired in the camp" alone reports no protest)."""
+    if f.category != "disperse":
+        return True
+    broke = f.tok.lower_ in ("broke", "break", "breaking", "broken")
+    if broke and not any(c.lower_ == "up" for c in f.tok.children):
+        return False  # "the talks broke down"
+    if broke or f.is_verb:
+        crowd = [t for t in (f.obj.subtree if f.obj is not None else ()) if _crowd_word(t)]
+    else:
+        crowd = [t for t in f.sent if _crowd_word(t)]
+    if not crowd:
+        return False
+    f.category, f.dispersal = "protest", True
+    return True
+
+
+def _crowd_word(t) -> bool:
+    from ..actors import PROTESTERS
+
+    return t.lower_ in CROWD_WORDS or t.lower_ in PROTESTERS or t.lower_ in PROTEST_NOUNS or \
+        t.lower_ in ("gathering", "gatherings", "protest", "protests", "sit-in", "march", "marchers")
+
+
 def crowd(f: Frame, state: ArticleState) -> bool:
     """'residents gathered outside ...', 'drivers blocked the highway': a crowd acting in public is a
     protest; 'troops marched into the town' is not."""
@@ -257,7 +285,9 @@ def crowd(f: Frame, state: ArticleState) -> bool:
                 f.category == "gather" and f.obj is not None and f.obj.dep_ == "dobj"):
             return False
         f.category = "protest"
-    return not (f.category == "protest" and f.subj is not None and _is_forces(f.subj))
+    # "troops marched into the town" is no protest; "police broke up a protest" is one
+    return f.dispersal or not (f.category == "protest" and f.subj is not None and _is_forces(f.subj)
+                               and (f.is_verb or _after_light_verb(f.tok)))
 
 
 def call_for(f: Frame, state: ArticleState) -> bool:
@@ -416,8 +446,8 @@ def _self_anchored(f: Frame, state: ArticleState) -> bool:
 
 
 RULES: list[Rule] = [not_hedged, not_a_prospect, flag, release, oust, withdraw, possessed_noun, not_a_state, take,
-                     fall, crowd, call_for, not_told_before, own_event, needs_its_object, named_change, what_was_taken,
-                     strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
+                     fall, dispersal, crowd, call_for, not_told_before, own_event, needs_its_object, named_change,
+                     what_was_taken, strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
                      anchored_noun]
 
 
