@@ -105,3 +105,20 @@ def test_a_woman_killed_with_no_side_named_is_a_civilian(pipeline):
     # the twin: with nothing said of whom she fought with, the victim is a civilian
     [e] = _events(pipeline, "A Canadian woman was killed in Bakhmut on Friday, police said.")
     assert e.actor2 == "Civilians (Canada)"
+
+
+@pytest.mark.slow
+def test_a_drone_that_hit_something_is_an_air_strike(pipeline):
+    [e] = _events(pipeline, "A drone hit a fuel depot in Sevastopol on Friday, the governor said.")
+    assert e.sub_event_type == "Air/drone strike" and e.place.name == "Sevastopol"
+    [e] = _events(pipeline, "Houthi forces launched a drone at an oil terminal in Mukalla on Friday.")
+    assert e.sub_event_type == "Air/drone strike" and e.actor1 == "Houthi Movement"
+
+
+@pytest.mark.slow
+def test_drones_seen_used_or_received_are_no_strike(pipeline):
+    # the twins: the same noun, doing no striking
+    for text in ("Both sides rely heavily on drones for surveillance near Bakhmut.",
+                 "A drone was seen over the airport in Vilnius on Friday.",
+                 "Ukraine has received hundreds of drones from its allies."):
+        assert _events(pipeline, text) == (), text

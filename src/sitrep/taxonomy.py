@@ -128,7 +128,8 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
              ["killing", "killings", "execution", "assassination", "murder", "shooting"]),
     "airstrike": (["bomb"], ["airstrike", "air strike", "air strikes", "airstrikes", "air raid", "air raids",
                              "drone strike", "drone strikes", "drone attack", "bombing", "bombardment",
-                             "warplanes", "helicopter gunship"]),
+                             "warplanes", "helicopter gunship",
+                             "drone", "drones"]),  # what a drone did: the rules want a verb of striking
     "shelling": (["shell", "bombard", "pound"],
                  ["shelling", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles",
                   "shells", "barrage", "strike", "strikes", "artillery fire", "mortar fire", "rocket fire",
