@@ -128,3 +128,24 @@ def test_a_statement_day_stays_when_nothing_before_tells_the_same(pipeline):
     [e] = [e for e in _events(pipeline, RETOLD.replace("the camp", "a militant camp near Menaka"))
            if e.sub_event_type == "Air/drone strike"]
     assert e.date == "2024-02-06"
+
+
+@pytest.mark.slow
+def test_where_a_victim_comes_from_is_not_where_he_died(pipeline):
+    [e] = _events(pipeline, "Jack Hale, a volunteer from Bournemouth, was killed in an explosion on Sunday while "
+                            "clearing mines in the ruins of Bakhmut.")
+    assert e.place.name == "Bakhmut"
+
+
+@pytest.mark.slow
+def test_residents_of_a_town_are_there(pipeline):
+    # the twin: "residents of X" live in X, where the shells fell
+    [e] = _events(pipeline, "Residents of Bakhmut fled after shells hit the town on Sunday.")
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.place.name == "Bakhmut"
+
+
+@pytest.mark.slow
+def test_a_single_shell_that_hit_is_shelling_and_a_shell_company_is_not(pipeline):
+    [e] = _events(pipeline, "A shell landed near a school in Kherson on Sunday, wounding two children.")
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.place.name == "Kherson"
+    assert _events(pipeline, "Investigators say a shell company in Cyprus moved the money.") == ()

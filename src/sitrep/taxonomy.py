@@ -132,7 +132,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                              "drone", "drones"]),  # what a drone did: the rules want a verb of striking
     "shelling": (["shell", "bombard", "pound"],
                  ["shelling", "artillery", "mortar", "mortars", "rocket", "rockets", "missile", "missiles",
-                  "shells", "barrage", "strike", "strikes", "artillery fire", "mortar fire", "rocket fire",
+                  "shell", "shells", "barrage", "strike", "strikes", "artillery fire", "mortar fire", "rocket fire",
                   "tank fire", "shellfire"]),
     "ied": (["detonate"], ["ied", "roadside bomb", "car bomb", "landmine", "mine", "explosive device",
                            "explosion", "blast", "bomb", "vbied", "improvised explosive device"]),

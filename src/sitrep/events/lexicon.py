@@ -179,7 +179,8 @@ MONTH_WORDS = {"march", "may"}
 
 # a weapon named on its own is an event only as what was fired or what hit: "fired missiles",
 # "rockets struck the city"; "the remains of a rocket", "the weapon was a missile" are not
-ARTILLERY_NOUNS = {"rocket", "rockets", "missile", "missiles", "mortar", "mortars", "artillery", "drone", "drones"}
+ARTILLERY_NOUNS = {"rocket", "rockets", "missile", "missiles", "mortar", "mortars", "artillery", "drone", "drones",
+                   "shell"}  # a shell that hit; "a shell company" fires nothing
 FIRE_VERBS = {"fire", "fired", "fires", "firing", "launch", "launched", "launches", "launching", "hit", "hits",
               "hitting", "strike", "struck", "strikes", "slam", "slammed", "land", "landed", "rain", "rained",
               "fall", "fell", "shoot", "shot", "lob", "lobbed", "use", "used", "target", "targeted", "destroy",

@@ -57,6 +57,13 @@ def _source_place(tok):
     return None
 
 
+# who a person is: "a volunteer from Leeds", "a father of three from Leeds"
+PERSON_NOUNS = frozenset("""man men woman women boy girl father mother son daughter brother sister husband wife
+    volunteer volunteers soldier soldiers fighter fighters student students teacher nurse doctor journalist
+    photographer activist worker medic grandfather grandmother
+    teenager teenagers child children baby veteran Briton Britons national nationals citizen citizens""".lower().split())
+
+
 def _not_where(m, doc) -> bool:
     """A mention that names who acted ('Moscow said', 'Moscow's forces') or a reference point
     ('north-west of Kyiv', 'off the coast of X'): not where an event took place."""
@@ -73,7 +80,21 @@ def _not_where(m, doc) -> bool:
         return True  # "Moscow was not obstructing the talks", "Kyiv said": who acts, not where
     if t.dep_ == "pobj" and t.head.lower_ in ("from", "by") and t.head.head.lower_ in VOICE_NOUNS:
         return True  # "no confirmation from Kyiv", "a statement by Moscow": who speaks
+    if _hometown(t):
+        return True  # "Anna Reed, from Leeds, was killed in ...": where she came from
     return _ref_point(m, doc)
+
+
+def _hometown(t) -> bool:
+    """A place a person comes from: "X, from Leeds," or "a 23-year-old from Leeds", "a native of Leeds"."""
+    if t.dep_ != "pobj" or t.head.lower_ not in ("from", "of"):
+        return False
+    owner = t.head.head
+    if owner.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if t.head.lower_ == "of":
+        return owner.lower_ in ("native", "natives")  # "a native of Leeds" ("residents of X" live there)
+    return owner.ent_type_ == "PERSON" or owner.lower_ in PERSON_NOUNS or owner.lower_.endswith("-old")
 
 
 def in_name(m, doc) -> bool:
