@@ -194,3 +194,32 @@ def test_drones_shot_down_over_a_city_are_placed_there(run):
 def test_a_row_over_a_person_names_no_place(pipeline):
     out = pipeline.process(Article(text="The row over Jenkins deepened on Monday, his aides said.", published=PUBLISHED))
     assert [m.text for m in out.places] == []
+
+
+def test_fighting_between_two_sides_names_both(run):
+    e = one(run("Fighting between the army and the RSF raged for a third day in Khartoum on Wednesday."))
+    assert (e.actor1, e.actor2) == ("Military Forces of Sudan", "Rapid Support Forces")
+
+
+def test_fighting_with_one_side_named_names_one(run):
+    # the twin: "between" is what names the second side; with one side alone the sentence gives one
+    e = one(run("Heavy fighting involving the RSF raged in Khartoum on Wednesday."))
+    assert "Rapid Support Forces" in (e.actor1, e.actor2)
+    assert "Military Forces of Sudan" not in (e.actor1, e.actor2)
+
+
+def test_a_town_retaken_from_rebels_has_them_as_the_other_side(run):
+    e = one(run("Government forces recaptured the town of Kalemie from rebels on Wednesday."))
+    assert e.sub_event_type == "Government regains territory"
+    assert e.actor2 is not None and e.actor2.startswith("Unidentified Armed Group")
+
+
+def test_supporters_of_a_leader_are_not_his_government(run):
+    e = one(run("Police in Lahore detained 30 supporters of the former prime minister on Wednesday."))
+    assert e.sub_event_type == "Arrests" and e.actor2 == "Civilians (Pakistan)"
+
+
+def test_members_of_a_named_group_are_that_group(run):
+    # the twin: "members of X" are X
+    e = one(run("Police arrested two members of the Hizbul Mujahideen in Srinagar on Wednesday."))
+    assert e.actor2 == "Hizbul Mujahideen"

@@ -39,6 +39,8 @@ from .state import ArticleState
 from .syntax import _agent, _antecedent, _phrase, _prep_object, _side_served, _subject
 from .where import _pick_place
 
+FOLLOWERS = {"supporters", "supporter", "followers", "sympathisers", "sympathizers", "relatives", "families",
+             "fans", "loyalists"}  # "supporters of X" are not X
 MILITARY = {"deploy", "capture", "recapture", "clash", "attack", "shelling", "airstrike", "withdraw", "surround",
             "ied", "kill", "grenade", "chemical"}  # categories whose unnamed actor is a state's forces
 PRONOUNS = {"they", "he", "she", "it", "we", "who", "which"}
@@ -135,9 +137,19 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         served = _side_served(obj)  # "a volunteer fighting alongside the militia was killed": the militia's
         d.actor2 = act.normalise(_phrase(served if served is not None else obj), ctx,
                                  military_default=f.category in ("clash", "attack"))
-    target = _prep_object(tok, ("with", "to", "against", "on")) if f.category not in ("deploy", "withdraw") else None
+    if obj is not None and obj.lower_ in FOLLOWERS and d.actor2 is not None and \
+            not d.actor2.startswith(("Civilians", "Protesters")):
+        d.actor2 = act.normalise("civilians", ctx)  # "detained 30 supporters of the former prime minister"
+    preps = ("with", "to", "against", "on") + (("from",) if f.category in ("capture", "recapture") else ())
+    target = _prep_object(tok, preps) if f.category not in ("deploy", "withdraw") else None
     if d.actor2 is None and target is not None and not f.is_place(target):
-        d.actor2 = act.normalise(_phrase(target), ctx)
+        d.actor2 = act.normalise(_phrase(target), ctx)  # "... with the army", "retook the town from rebels"
+    between = _prep_object(tok, ("between",)) if f.category == "clash" else None
+    sides = [between, *(c for c in between.children if c.dep_ == "conj")] if between is not None else []
+    if len(sides) == 2:  # "fighting between the army and the RSF"
+        one, other = (act.normalise(_phrase(x), ctx, military_default=True) for x in sides)
+        if one and other and one != other:
+            d.actor1, d.actor2 = one, other
     if d.actor1 is None and f.category in POLITICAL:
         d.actor1 = _first_actor_before(tok, f.sent, ctx, military)
     if f.ousted is not None and d.actor2 is None:

@@ -137,7 +137,7 @@ def _has_left(tok, words) -> bool:
 def _phrase(tok) -> str:
     if tok is None:
         return ""
-    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "cc", "conj")
+    toks = [t for t in tok.subtree if (t.i == tok.i or t.dep_ not in ("relcl", "acl", "appos", "punct", "cc", "conj"))
             and not any(a.dep_ in ("relcl", "acl", "appos", "conj") for a in t.ancestors if a in tok.subtree and a.i != tok.i)]
     return " ".join(t.text for t in toks) or tok.text
 
