@@ -223,3 +223,15 @@ def test_members_of_a_named_group_are_that_group(run):
     # the twin: "members of X" are X
     e = one(run("Police arrested two members of the Hizbul Mujahideen in Srinagar on Wednesday."))
     assert e.actor2 == "Hizbul Mujahideen"
+
+
+def test_a_group_named_before_a_deed_with_no_subject_did_it(run):
+    # the parser reads "A Taliban sniper shot" as a noun phrase: the deed has no subject of its own
+    e = one(run("A Taliban sniper shot and killed 1 Afghan security personnel in Kandahar."))
+    assert e.actor1 == "Taliban" and e.actor2 == "Military Forces of Afghanistan"
+
+
+def test_a_group_named_after_the_deed_is_the_other_side(run):
+    # the twin: the group after the deed, with its actor named, is whom it was done to
+    e = one(run("Somali troops attacked al-Shabaab fighters near Afgoye on Wednesday."))
+    assert e.actor1 == "Military Forces of Somalia" and e.actor2 == "Al Shabaab"

@@ -52,7 +52,8 @@ MILITARY = {"army", "troops", "soldiers", "forces", "military", "armed forces", 
             "missile", "missiles", "rocket", "rockets", "drone", "drones", "aircraft",
             "tank", "tanks", "warship", "warships", "shells", "shelling", "strike", "strikes", "airstrike",
             "airstrikes", "units", "unit", "regiment", "division", "ministry of defence", "defence ministry",
-            "defense ministry", "general staff", "navy", "fleet"}
+            "defense ministry", "general staff", "navy", "fleet", "security personnel", "military personnel",
+            "sailors", "airmen", "conscripts"}
 WEAPONS = {"warplanes", "jets", "artillery", "gunships", "helicopters", "missile", "missiles", "rocket", "rockets",
            "drone", "drones", "aircraft", "tank", "tanks", "warship", "warships", "shells", "shelling", "strike",
            "strikes", "airstrike", "airstrikes"}

@@ -157,9 +157,16 @@ def _sides(d: _Draft, state: ArticleState) -> None:
         # "Government of Syria" is the actor of its political acts
         d.actor1, d.actor2 = _armed(d.actor1), _armed(d.actor2)
     if d.actor2 is None and kind in ("Battles", "Explosions/Remote violence"):
-        # the other side, when the sentence names an armed group besides the one acting
-        others = [g for g in act.find_groups(d.trigger.sent.text) if g != d.actor1]
-        if others:
+        # the other side, when the sentence names an armed group besides the one acting; with no
+        # one acting, a group named before the deed is who did it ("A Taliban sniper shot and killed
+        # two guards", which the parser may read as a noun phrase with no subject)
+        sent = d.trigger.sent
+        before = act.find_groups(sent.doc.text[sent.start_char: d.trigger.idx]) if d.actor1 is None else []
+        others = [g for g in act.find_groups(sent.text) if g != d.actor1]
+        if before and d.actor1 is None:
+            d.actor1 = before[-1]
+            d.notes.append("actor1: the group named before the deed")
+        elif others:
             d.actor2 = others[0]
             d.notes.append("the other side: the group the sentence names")
     if d.sub_event_type == "Armed clash" and (d.actor1 is None) != (d.actor2 is None):
