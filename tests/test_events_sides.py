@@ -235,3 +235,24 @@ def test_a_group_named_after_the_deed_is_the_other_side(run):
     # the twin: the group after the deed, with its actor named, is whom it was done to
     e = one(run("Somali troops attacked al-Shabaab fighters near Afgoye on Wednesday."))
     assert e.actor1 == "Military Forces of Somalia" and e.actor2 == "Al Shabaab"
+
+
+def test_an_official_killed_is_a_civilian_not_the_state_s_forces(run):
+    e = one(run("Unknown gunmen murdered the mayor of Zitacuaro on Wednesday, the state prosecutor said."))
+    assert e.sub_event_type == "Attack" and e.actor2 == "Civilians (Mexico)"
+
+
+def test_an_office_of_the_state_attacked_stays_the_state(run):
+    # the twin: not a person but the state's own premises: its forces are the other side
+    e = one(run("Gunmen attacked government offices in Bamenda on Wednesday."))
+    assert e.actor2 == "Military Forces of Cameroon"
+
+
+def test_who_lost_their_lives_are_the_victims(run):
+    e = one(run("Three police officers lost their lives in an ambush near Celaya on Wednesday."))
+    assert e.actor2 == "Police Forces of Mexico" and e.actor1 is None
+
+
+def test_lives_lost_long_ago_or_savings_lost_are_no_event(run):
+    assert run("Many soldiers lost their lives in the war of 1948.") == []
+    assert run("She lost her life savings when the bank collapsed in Celaya.") == []

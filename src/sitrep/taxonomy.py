@@ -103,6 +103,9 @@ FIRED_AT = ["opened fire", "open fire", "opens fire", "opening fire", "fired on"
 # "the patrol came under fire": the subject is the target
 UNDER_FIRE = [f"{v} under {n}" for v in ("came", "come", "comes", "coming") for n in ("fire", "attack")]
 
+LOST_LIVES = [f"{v} {p} {n}" for v in ("lost", "lose", "losing") for p, n in (
+    ("their", "lives"), ("his", "life"), ("her", "life"), ("their", "life"))]
+
 TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     # territory
     "capture": (["seize", "capture", "overrun", "conquer", "storm", "occupy"],
@@ -125,7 +128,9 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                                                          # shooting at someone (the rules want a target)
                                                          *FIRED_AT, *UNDER_FIRE]),
     "kill": (["kill", "shoot", "execute", "massacre", "murder", "slay", "behead", "lynch", "assassinate"],
-             ["killing", "killings", "execution", "assassination", "murder", "shooting"]),
+             ["killing", "killings", "execution", "assassination", "murder", "shooting",
+              # "three officers lost their lives": the subject is who died
+              *LOST_LIVES]),
     "airstrike": (["bomb"], ["airstrike", "air strike", "air strikes", "airstrikes", "air raid", "air raids",
                              "drone strike", "drone strikes", "drone attack", "bombing", "bombardment",
                              "warplanes", "helicopter gunship",

@@ -36,11 +36,17 @@ from .lexicon import (
     THREAT_VERBS,
 )
 from .state import ArticleState
-from .syntax import _agent, _antecedent, _phrase, _prep_object, _side_served, _subject
+from .syntax import _agent, _antecedent, _lost_lives, _phrase, _prep_object, _side_served, _subject
 from .where import _pick_place
 
 FOLLOWERS = {"supporters", "supporter", "followers", "sympathisers", "sympathizers", "relatives", "families",
              "fans", "loyalists"}  # "supporters of X" are not X
+# the holders of civic offices (a group's "leader" or "commander" is no civilian)
+CIVIC_ROLES = {"mayor", "governor", "councillor", "councilor", "official", "officials", "minister", "lawmaker",
+               "lawmakers", "judge", "prosecutor", "senator", "deputy", "mp", "legislator", "administrator",
+               "civil servant", "mayors", "governors", "councillors"}
+VIOLENT_CATEGORIES = {"attack", "kill", "abduct", "sexual", "clash", "shelling", "airstrike", "ied", "grenade",
+                      "suicide", "chemical"}
 MILITARY = {"deploy", "capture", "recapture", "clash", "attack", "shelling", "airstrike", "withdraw", "surround",
             "ied", "kill", "grenade", "chemical"}  # categories whose unnamed actor is a state's forces
 PRONOUNS = {"they", "he", "she", "it", "we", "who", "which"}
@@ -137,6 +143,11 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         served = _side_served(obj)  # "a volunteer fighting alongside the militia was killed": the militia's
         d.actor2 = act.normalise(_phrase(served if served is not None else obj), ctx,
                                  military_default=f.category in ("clash", "attack"))
+    if obj is not None and obj.lower_ in CIVIC_ROLES and (d.actor2 or "").startswith("Government") and \
+            f.category in VIOLENT_CATEGORIES:
+        # an official killed or attacked is an unarmed civilian of that state (ACLED: "Civilians", the
+        # government an associated actor), not its forces
+        d.actor2 = act.normalise("civilians", ctx, country_hint=state.countries.code(d.actor2.split(" of ", 1)[-1]))
     if obj is not None and obj.lower_ in FOLLOWERS and d.actor2 is not None and \
             not d.actor2.startswith(("Civilians", "Protesters")):
         d.actor2 = act.normalise("civilians", ctx)  # "detained 30 supporters of the former prime minister"
@@ -156,7 +167,9 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         d.actor2 = act.normalise(_phrase(f.ousted), ctx)
     if f.ousted is not None and d.actor1 is not None and d.actor1 == d.actor2 and d.actor1 in ctx.groups:
         d.actor1 = act.proxy_actor(ctx, exclude={d.actor2})  # "fighters drove the group out": another side
-    if _came_under(tok) and subj is not None:
+    if _lost_lives(tok) and subj is not None:
+        d.actor1, d.actor2 = None, act.normalise(_phrase(subj), ctx)  # "three officers lost their lives"
+    elif _came_under(tok) and subj is not None:
         # "the patrol came under fire from insurgents": the subject is the target, "from" the attacker
         attacker = _prep_object(tok, ("from",)) or next(
             (_prep_object(c, ("from",)) for c in tok.subtree if c.lower_ in ("fire", "attack")), None)

@@ -52,6 +52,7 @@ from .syntax import (
     _antecedent,
     _clause_head,
     _has_left,
+    _lost_lives,
     _negated,
     _object,
     _phrase,
@@ -104,7 +105,7 @@ def frame(tok, category: str, sent, sent_mentions: list[PlaceMention]) -> Frame:
     subj = _subject(tok)
     weapon_as_agent = tok.dep_ == "pobj" and tok.head.dep_ == "agent"  # "was hit by a Russian missile"
     # "four officers died in an attack", "a man who was wounded in an attack": who suffered did not attack
-    suffered = clause.i != tok.i and (clause.lower_ in VICTIM_VERBS or any(
+    suffered = clause.i != tok.i and (clause.lower_ in VICTIM_VERBS or _lost_lives(clause) or any(
         c.dep_ in ("auxpass", "nsubjpass") for c in clause.children))
     if subj is None and not weapon_as_agent and not suffered:
         subj = _subject(clause)

@@ -195,3 +195,9 @@ def _side_served(tok):
                         return g
     return None
 
+
+def _lost_lives(tok) -> bool:
+    """The verb of "lost their lives" / "lost his life": its subject is who died."""
+    return tok.lower_ in ("lost", "lose", "losing") and any(c.dep_ == "dobj" and c.lower_ in ("lives", "life")
+                                                             for c in tok.children)
+
