@@ -190,3 +190,14 @@ def test_a_lead_in_the_present_perfect_reports_an_event_of_the_day(run):
 def test_the_present_perfect_of_a_long_state_or_a_total_is_no_event(run):
     assert run("Islamist fighters have long controlled the hills around Gao.") == []
     assert run("Roadside bombs have killed more than 200 soldiers near Gao since January.") == []
+
+
+def test_where_fighters_have_battled_describes_a_place(run):
+    assert run("The minister said the army was preparing an offensive in the Kidal region, where separatist "
+               "fighters have battled government troops.") == []
+
+
+def test_where_fighters_have_seized_posts_since_a_day_is_news(run):
+    # the twin: a day in the clause makes the place's story an event
+    [e] = run("Fighting flared near Kidal, where separatist fighters have seized two army posts since Monday.")
+    assert e.sub_event_type == "Non-state actor overtakes territory" and e.place.name == "Kidal"

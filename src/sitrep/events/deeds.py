@@ -77,6 +77,19 @@ def not_a_stretch_of_time(f: Frame, state: ArticleState) -> bool:
     return True
 
 
+def not_a_place_description(f: Frame, state: ArticleState) -> bool:
+    """'east of the river, where Kurdish-led forces have battled the group': the present perfect
+    in a clause that describes a place tells what goes on there, not one event (a date in the
+    clause makes it one: 'where rebels have seized two villages since Monday')."""
+    verb = f.tok if f.is_verb else None
+    if verb is None or verb.dep_ != "relcl":
+        return True
+    where = any(c.lower_ == "where" and c.dep_ == "advmod" for c in verb.children)
+    perfect = any(c.dep_ == "aux" and c.lower_ in ("have", "has") for c in verb.children)
+    dated = any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree)
+    return not (where and perfect and not dated)
+
+
 # ---- parse helpers -------------------------------------------------------------------
 def _legal_above(prep) -> bool:
     """The phrase a 'for' hangs on is a legal one, also through a noun phrase ('stood trial

@@ -45,7 +45,14 @@ from .lexicon import (
     TROOP_WORDS,
     VICTIM_VERBS,
 )
-from .deeds import not_a_charge, not_a_life_story, not_a_prospect, not_a_stretch_of_time, not_hedged
+from .deeds import (
+    not_a_charge,
+    not_a_life_story,
+    not_a_place_description,
+    not_a_prospect,
+    not_a_stretch_of_time,
+    not_hedged,
+)
 from .state import ArticleState
 from .syntax import (
     _after_light_verb,
@@ -449,7 +456,7 @@ def _self_anchored(f: Frame, state: ArticleState) -> bool:
 RULES: list[Rule] = [not_hedged, not_a_prospect, flag, release, oust, withdraw, possessed_noun, not_a_state, take,
                      fall, dispersal, crowd, call_for, not_told_before, own_event, needs_its_object, named_change,
                      what_was_taken, strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
-                     anchored_noun]
+                     not_a_place_description, anchored_noun]
 
 
 # ---- parse helpers -------------------------------------------------------------------
