@@ -60,6 +60,11 @@ def test_today_is_the_publication_day(expr):
     assert resolve(expr, FRIDAY) == When(FRIDAY, 1, "present")
 
 
+@pytest.mark.parametrize("expr", ["at dawn on Wednesday", "overnight on Wednesday", "Wednesday at dawn"])
+def test_a_time_of_day_with_its_weekday_is_that_day(expr):
+    assert resolve(expr, FRIDAY) == When(dt.date(2023, 5, 17), 1, "past")
+
+
 def test_days_ago():
     assert resolve("two days ago", FRIDAY) == When(dt.date(2023, 5, 17), 1, "past")
     three_weeks = resolve("three weeks ago", FRIDAY)

@@ -256,3 +256,61 @@ def test_who_lost_their_lives_are_the_victims(run):
 def test_lives_lost_long_ago_or_savings_lost_are_no_event(run):
     assert run("Many soldiers lost their lives in the war of 1948.") == []
     assert run("She lost her life savings when the bank collapsed in Celaya.") == []
+
+
+def test_the_wives_of_fighters_fired_on_are_civilians(run):
+    [e] = run("Militants fired on the wives of fighters as they tried to flee on Tuesday, a police spokesman said.")
+    assert e.sub_event_type == "Attack" and e.actor2.startswith("Civilians")
+
+
+def test_fighters_fired_on_are_an_armed_side(run):
+    [e] = run("Militants fired on government fighters as they tried to advance on Tuesday, a police spokesman said.")
+    assert not (e.actor2 or "").startswith("Civilians")
+
+
+def test_soldiers_killed_in_an_ambush_are_its_victims_not_its_attackers(run):
+    for text in ("In the town of Gao on Thursday, six soldiers killed in an ambush a day earlier were buried.",
+                 "Six soldiers killed in an ambush near Gao on Wednesday were buried on Thursday."):
+        events = run(text)
+        assert events and all(e.actor1 != "Military Forces of Mali" for e in events), text
+        assert any(e.actor2 == "Military Forces of Mali" and e.fatalities == 6 for e in events), text
+
+
+def test_soldiers_who_killed_are_the_attackers(run):
+    [e] = run("Six soldiers killed two gunmen in an ambush near Gao on Wednesday, the army said.")
+    assert e.actor1 == "Military Forces of Mali"
+
+
+def test_civilians_being_evacuated_are_not_the_target_of_the_strike(run):
+    [e] = run("A volunteer medic died on Tuesday when her position near Gao was struck by a mortar round "
+              "as she and four soldiers helped to evacuate civilians from the town.")
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.fatalities == 1
+    assert not (e.actor2 or "").startswith("Civilians")
+
+
+def test_civilians_a_strike_kills_are_its_target(run):
+    [e] = run("A mortar round struck a market near Gao on Tuesday, killing four civilians, officials said.")
+    assert e.actor2 == "Civilians (Mali)" and e.fatalities == 4
+
+
+def test_a_group_listed_among_the_attackers_is_not_the_other_side(run):
+    [e] = run("The town of Ber was retaken on Tuesday by forces fighting on behalf of the Malian junta, "
+              "including Wagner Group units and the Malian army itself.")
+    assert e.sub_event_type == "Government regains territory" and e.actor2 != "Wagner Group"
+
+
+def test_a_group_fought_outside_the_attackers_phrase_is_the_other_side(run):
+    [e] = run("The town of Ber was retaken on Tuesday by the Malian army after heavy fighting with JNIM, "
+              "officials said.")
+    assert (e.actor1, e.actor2) == ("Military Forces of Mali", "JNIM")
+
+
+def test_a_bombing_an_armed_group_claims_in_its_former_stronghold_is_an_explosive_attack(run):
+    [e] = run("Al-Shabaab claimed responsibility for a bombing in its former stronghold of Kismayo on Tuesday.")
+    assert e.sub_event_type == "Remote explosive/landmine/IED" and e.actor1 == "Al Shabaab"
+    assert e.claim == "claimed" and e.place.name == "Kismayo"
+
+
+def test_a_bombing_by_government_jets_is_an_air_strike(run):
+    [e] = run("Government jets carried out a bombing of rebel positions near Kismayo on Tuesday.")
+    assert e.sub_event_type == "Air/drone strike" and e.actor1 == "Military Forces of Somalia"

@@ -149,3 +149,18 @@ def test_a_single_shell_that_hit_is_shelling_and_a_shell_company_is_not(pipeline
     [e] = _events(pipeline, "A shell landed near a school in Kherson on Sunday, wounding two children.")
     assert e.sub_event_type == "Shelling/artillery/missile attack" and e.place.name == "Kherson"
     assert _events(pipeline, "Investigators say a shell company in Cyprus moved the money.") == ()
+
+
+@pytest.mark.slow
+def test_a_find_during_the_operation_takes_the_operations_day_in_one_paragraph(pipeline):
+    # one paragraph, so the story rule does not apply; the sentence says which operation it was
+    text = (RAID + " The men were taken to the regional capital for questioning. "
+            "Officers seized two rifles and a motorbike loaded with explosives during the operation.")
+    assert _seizure(_events(pipeline, text)).date == "2024-02-11"
+
+
+@pytest.mark.slow
+def test_a_find_told_with_no_operation_and_no_day_is_dated_when_published(pipeline):
+    text = (RAID + " The men were taken to the regional capital for questioning. "
+            "Officers seized two rifles and a motorbike loaded with explosives at a house in the town.")
+    assert _seizure(_events(pipeline, text)).date == PUBLISHED.isoformat()

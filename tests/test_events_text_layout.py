@@ -54,3 +54,20 @@ def test_the_attack_took_place_reports_an_event_when_none_came_before(pipeline):
     text = "The attack took place on Tuesday night at a market in Bossangoa, police said."
     events = pipeline.process(Article(text=text, published=PUBLISHED)).to_dict()["events"]
     assert [e["date"] for e in events if e["event_type"]] == ["2023-03-07"]
+
+
+def _release(sep: str) -> str:
+    return (f"Press Release 2023-03-S-041{sep}For Immediate Release{sep}{sep}BAMAKO, Mali (March 9, 2023){sep}"
+            "Malian troops killed four militants during an operation near Douentza, Mopti region, yesterday, "
+            "the army said.")
+
+
+def test_line_separators_end_lines_like_line_breaks(pipeline):
+    # U+2028 (pasted from a press release) is a line break: the dateline stays the dateline,
+    # the event is where the body says, and the evidence still reads the text as it came
+    for sep in ("\n", "\u2028"):
+        text = _release(sep)
+        [e] = pipeline.process(Article(text=text, published=PUBLISHED)).events
+        assert e.place.admin1 == "Mopti" and e.date == "2023-03-08" and e.fatalities == 4, repr(sep)
+        [span] = e.evidence
+        assert text[span.start:span.end] == span.text and span.text.startswith("Malian troops")

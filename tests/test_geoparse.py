@@ -419,3 +419,17 @@ def test_district_named_with_its_province_is_read_inside_it(gp):
     text = "Troops searched compounds in Terayzai district, Khost province, on Tuesday."
     ms = by_text(gp.parse(text))
     assert ms["Terayzai"].place.feature_code == "ADM2" and ms["Terayzai"].place.admin1 == "Khost"
+
+
+def test_a_name_described_as_a_town_after_a_comma_is_a_place(gp):
+    # the tagger calls the town a person; "X, a town in Y province" says what it is
+    text = "Air strikes on Sirwah, a town in Marib province, killed six civilians."
+    ms = by_text(gp.parse(text, ents_for(text, ("Sirwah", "PERSON"), ("Marib", "GPE"))))
+    assert ms["Sirwah"].place.country_code == "YE"
+    check_offsets(text, ms.values())
+
+
+def test_a_person_described_by_a_town_office_is_no_place(gp):
+    text = "Anna Morley, a town councillor in Leeds, said the vote would go ahead."
+    ms = by_text(gp.parse(text, ents_for(text, ("Anna Morley", "PERSON"), ("Leeds", "GPE"))))
+    assert list(ms) == ["Leeds"]

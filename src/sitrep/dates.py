@@ -146,9 +146,11 @@ def _resolve(expr: str, published: dt.date | None) -> When | None:
         return When(d, 1, "past")
     if "yesterday" in text or "last night" in text:
         return When(pub - dt.timedelta(days=1), 1, "past")
-    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|earlier today|overnight|at dawn|dawn)\b", text):
+    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|earlier today)\b", text):
         return When(pub, 1, "present")
     m = _WEEKDAY.search(text)
+    if m is None and re.search(r"\b(overnight|dawn)\b", text):
+        return When(pub, 1, "present")  # but "at dawn on Wednesday" is Wednesday's dawn
     if m:
         qual = (m[1] or "").lower()
         wd = WEEKDAYS.index(m[2].lower())

@@ -32,6 +32,8 @@ DEFAULT_MAX_SECONDS = 30.0
 # In all-caps copy a gazetteer name keeps its capitals when it names a country, a province or a
 # town at least this big, and is not a common word (a town called "Reading", "Split" or "Of").
 NAME_POPULATION = 50_000
+# line and paragraph separators that end a line as "\n" does (one character for one: offsets hold)
+LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n"})
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,14 @@ class Pipeline:
     def analyse(self, article: Article) -> ArticleResult:
         """Parse and annotate one article, its text cut at ``Options.max_chars``."""
         text = cut_text(article.text, self.options.max_chars)
-        if casing.is_shouting(text):  # all-caps wire copy: parse it in ordinary case
-            doc = self.nlp(casing.restore_case(text, self._is_name))
-            result = with_text(self.annotate(doc, article), text)
-        else:
-            result = self.annotate(self.nlp(text), article)
+        # what the parser reads: the same characters at the same offsets, but for line separators
+        # (U+2028 in pasted press releases) read as line breaks and all-caps wire copy in ordinary case
+        seen = text.translate(LINE_BREAKS)
+        if casing.is_shouting(seen):
+            seen = casing.restore_case(seen, self._is_name)
+        result = self.annotate(self.nlp(seen), article)
+        if seen != text:
+            result = with_text(result, text)
         return replace(result, truncated=True) if len(text) < len(article.text) else result
 
     def _is_name(self, phrase: str) -> bool:

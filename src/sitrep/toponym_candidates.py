@@ -53,6 +53,7 @@ TYPE_HINT = _hints(ADM1="province provinces governorate region state oblast pref
 _OF_PREV = _hints(PPL="city town village port mayor", ADM1="province governorate region state governor",
                   ADM2="district county municipality",
                   none="area island outskirts north south east west northeast northwest southeast southwest suburbs "
+                       "stronghold strongholds bastion heartland quarter neighbourhood neighborhood "
                        "centre center capital heart parts areas border streets residents fall capture "
                        "siege control liberation out recapture seizure loss occupation withdrawal "
                        "shelling bombing bombardment assault storming encirclement blockade evacuation")
@@ -133,6 +134,29 @@ _PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
 _JOINERS = frozenset(("", "and", "of", "of the", "e", "i", "ye", "al", "el", "ul", "de", "la", "du", "des"))
 _MERGEABLE = frozenset(("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"))
 MAX_SPAN = 6
+
+_SETTLEMENT_NOUNS = frozenset("town village city hamlet settlement suburb".split())
+_AFTER_SETTLEMENT = frozenset("in near on outside north south east west northeast northwest southeast "
+                              "southwest of about some close just held controlled where that which".split())
+
+
+def _described_after(text: str, toks: list, j: int) -> bool:
+    """'X, a town in Y', 'X, a small village near Z': the words after the name say it is a settlement
+    (but not 'Harden, a town councillor')."""
+    if j >= len(toks) or text[toks[j - 1].end:toks[j].start].strip() != "," or \
+            toks[j].text.lower() not in ("a", "an", "the"):
+        return False
+    for k in range(j + 1, min(j + 4, len(toks))):
+        word = toks[k].text.lower()
+        if word in _SETTLEMENT_NOUNS:
+            if k + 1 >= len(toks):
+                return True
+            gap = text[toks[k].end:toks[k + 1].start].strip()
+            return bool(gap) or toks[k + 1].text.lower() in _AFTER_SETTLEMENT
+        if toks[k].cap or text[toks[k - 1].end:toks[k].start].strip():
+            return False
+    return False
+
 
 @dataclass(eq=False)
 class Token:
@@ -327,7 +351,9 @@ class CandidateFinder:
                 p2 = toks[k - 1].text.lower()
                 if p1 in _COMPASS_WORDS and p2 in _WEAK_PREV | _STRONG_PREV:
                     p1, p2 = p2, ""  # "in central Kherson": the cue before the compass word
-        if j < len(toks) and not text[toks[j - 1].end:toks[j].start].strip():
+        if _described_after(text, toks, j):
+            strong, hint = True, "PPL"  # "Kafr Nabl, a town in the south of the province"
+        elif j < len(toks) and not text[toks[j - 1].end:toks[j].start].strip():
             nx = toks[j].text.lower()
             if nx in TYPE_HINT:
                 strong, hint = True, TYPE_HINT[nx]

@@ -206,6 +206,10 @@ def _report_dated(tok, sent) -> bool:
         e.root.head.i == t.head.i or e.root.head.head.i == t.head.i for e in dates)
 
 
+TIME_OF_DAY = re.compile(r"(?:at\s+|before\s+|after\s+)?(?:dawn|dusk|daybreak|sunrise|sunset|nightfall|"
+                         r"midnight|noon|midday|night|the morning|the evening|the afternoon)", re.I)
+
+
 def _date_for(tok, sent, published):
     best, best_dist = None, None
     chain = [tok]
@@ -235,6 +239,8 @@ def _date_for(tok, sent, published):
         in_subtree = ent.root in set(tok.subtree) or ent.root.head.i == tok.i
         if in_subtree:
             dist -= 100
+        if ent.label_ == "TIME" and TIME_OF_DAY.fullmatch(ent.text.strip()):
+            dist += 500  # "at dawn on Wednesday": the day says which dawn
         if best is None or dist < best_dist:
             best, best_dist = when, dist
     if best is None:

@@ -37,7 +37,7 @@ from .kinds import _protest_kind
 from .lexicon import LEAD_SPAN, LEAD_STEP, POLITICAL, REGION_NOUNS, TAKEN
 from .merging import _merge
 from .state import ArticleState, actor_context
-from .story import continue_story, same_report_dated
+from .story import continue_story, during_the_operation, same_report_dated
 from .triggers import is_content, triggers
 from .updates import apply_updates, responsibility_claims
 from .where import _nearest_place, _not_where, can_be_scene
@@ -63,6 +63,7 @@ class EventExtractor:
         drafts, stats = read_sentences(state)
         drafts = gate.apply(drafts, state, self.detector, self.typer, self.screen)
         continue_story(drafts, state)
+        during_the_operation(drafts, state)
         drafts = _merge(title_drafts_told_again(drafts, state))
         settle(drafts, state)
         if same_report_dated(drafts, state):
@@ -135,6 +136,9 @@ def read_sentences(state: ArticleState) -> tuple[list[_Draft], list]:
     return drafts, stats
 
 
+SAME_KIND_REACH = 3  # sentences
+
+
 def _place_told_before(d: _Draft, drafts: list[_Draft], last_place: PlaceMention,
                        last_region: PlaceMention | None) -> PlaceMention:
     """'the region' is the paragraph's last region; else where its last event of the same kind was
@@ -142,7 +146,9 @@ def _place_told_before(d: _Draft, drafts: list[_Draft], last_place: PlaceMention
     if d.ref_noun in REGION_NOUNS and last_region is not None:
         return last_region
     kind = ACLED_SUB_TYPES.get(d.sub_event_type or "")
+    # only a few sentences back: a page without paragraph breaks is one long "paragraph"
     prior = next((o.place for o in reversed(drafts) if o.para == d.para and o.place is not None
+                  and d.sent_index - o.sent_index <= SAME_KIND_REACH
                   and not o.place.place.is_country and ACLED_SUB_TYPES.get(o.sub_event_type or "") == kind), None)
     return prior or last_place
 

@@ -34,13 +34,15 @@ from .lexicon import (
     REPORT_VERBS,
     TERRITORIAL,
     THREAT_VERBS,
+    PASSIVE_VICTIM_VERBS,
 )
 from .state import ArticleState
-from .syntax import _agent, _antecedent, _lost_lives, _phrase, _prep_object, _side_served, _subject
+from .syntax import _agent, _antecedent, _lost_lives, _phrase, _prep_object, _reduced_passive, _side_served, _subject
 from .where import _pick_place
 
 FOLLOWERS = {"supporters", "supporter", "followers", "sympathisers", "sympathizers", "relatives", "families",
-             "fans", "loyalists"}  # "supporters of X" are not X
+             "fans", "loyalists", "wives", "wife", "widows", "husbands", "sons", "daughters", "children",
+             "parents", "mothers", "fathers"}  # "supporters of X", "the wives of fighters" are not X
 # the holders of civic offices (a group's "leader" or "commander" is no civilian)
 CIVIC_ROLES = {"mayor", "governor", "councillor", "councilor", "official", "officials", "minister", "lawmaker",
                "lawmakers", "judge", "prosecutor", "senator", "deputy", "mp", "legislator", "administrator",
@@ -148,13 +150,14 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         # an official killed or attacked is an unarmed civilian of that state (ACLED: "Civilians", the
         # government an associated actor), not its forces
         d.actor2 = act.normalise("civilians", ctx, country_hint=state.countries.code(d.actor2.split(" of ", 1)[-1]))
-    if obj is not None and obj.lower_ in FOLLOWERS and d.actor2 is not None and \
-            not d.actor2.startswith(("Civilians", "Protesters")):
+    if _follower(obj, d.actor2):
         d.actor2 = act.normalise("civilians", ctx)  # "detained 30 supporters of the former prime minister"
     preps = ("with", "to", "against", "on") + (("from",) if f.category in ("capture", "recapture") else ())
     target = _prep_object(tok, preps) if f.category not in ("deploy", "withdraw") else None
     if d.actor2 is None and target is not None and not f.is_place(target):
         d.actor2 = act.normalise(_phrase(target), ctx)  # "... with the army", "retook the town from rebels"
+        if _follower(target, d.actor2):
+            d.actor2 = act.normalise("civilians", ctx)  # "fired on the wives of fighters"
     between = _prep_object(tok, ("between",)) if f.category == "clash" else None
     sides = [between, *(c for c in between.children if c.dep_ == "conj")] if between is not None else []
     if len(sides) == 2:  # "fighting between the army and the RSF"
@@ -167,7 +170,8 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         d.actor2 = act.normalise(_phrase(f.ousted), ctx)
     if f.ousted is not None and d.actor1 is not None and d.actor1 == d.actor2 and d.actor1 in ctx.groups:
         d.actor1 = act.proxy_actor(ctx, exclude={d.actor2})  # "fighters drove the group out": another side
-    if _lost_lives(tok) and subj is not None:
+    if (_lost_lives(tok) or (_reduced_passive(tok) and f.category in VIOLENT_CATEGORIES and
+                             tok.lower_ in PASSIVE_VICTIM_VERBS)) and subj is not None:
         d.actor1, d.actor2 = None, act.normalise(_phrase(subj), ctx)  # "three officers lost their lives"
     elif _came_under(tok) and subj is not None:
         # "the patrol came under fire from insurgents": the subject is the target, "from" the attacker
@@ -179,6 +183,13 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         d.actor2 = None
     d.crowd_actor = subj is not None and _is_crowd(subj, strict=True)
     return True
+
+
+def _follower(tok, actor: str | None) -> bool:
+    """'supporters of the party', 'the wives of fighters': kin and followers named after an armed or
+    political side, who are not that side."""
+    return tok is not None and tok.lower_ in FOLLOWERS and actor is not None and \
+        not actor.startswith(("Civilians", "Protesters"))
 
 
 def _came_under(tok) -> bool:

@@ -15,7 +15,7 @@ from ..dates import period_end
 from ..model import Article, Event, Span
 from ..taxonomy import ACLED_SUB_TYPES, PLOVER_OF_SUB
 from .draft import _Draft
-from .lexicon import CIVILIAN_VICTIMS, POLITICAL, SAY_VERBS, STATE_VOICES, VICTIM_VERBS
+from .lexicon import CIVILIAN_VICTIMS, POLITICAL, RESCUE_WORDS, SAY_VERBS, STATE_VOICES, VICTIM_VERBS
 from .state import ArticleState
 from .syntax import _phrase, _subject
 
@@ -162,7 +162,8 @@ def _sides(d: _Draft, state: ArticleState) -> None:
         # two guards", which the parser may read as a noun phrase with no subject)
         sent = d.trigger.sent
         before = act.find_groups(sent.doc.text[sent.start_char: d.trigger.idx]) if d.actor1 is None else []
-        others = [g for g in act.find_groups(sent.text) if g != d.actor1]
+        allies = set(act.find_groups(_acting_phrase(d.trigger))) if d.actor1 is not None else set()
+        others = [g for g in act.find_groups(sent.text) if g != d.actor1 and g not in allies]
         if before and d.actor1 is None:
             d.actor1 = before[-1]
             d.notes.append("actor1: the group named before the deed")
@@ -181,7 +182,7 @@ def _sides(d: _Draft, state: ArticleState) -> None:
             d.notes.append("the other side: the group the article names most")
     cc = _country(d, state)
     if d.actor2 is None and kind == "Explosions/Remote violence" and d.counts and any(
-            t.lower_ in CIVILIAN_VICTIMS for t in d.trigger.sent):
+            t.lower_ in CIVILIAN_VICTIMS and not _cared_for(t) for t in d.trigger.sent):
         # ACLED codes the civilians a strike or a bomb kills or wounds as its other side
         d.actor2 = act.normalise("civilians", state.ctx, country_hint=cc)
     if d.actor2 is not None and d.actor2 == d.actor1:
@@ -194,6 +195,27 @@ def _sides(d: _Draft, state: ArticleState) -> None:
                 d.sub_event_type not in ("Peaceful protest", "Mob violence"):
             d.actor2 = d.actor1  # the force that intervened or that the rioters fought
         d.actor1 = f"{crowd} ({name})" if name else crowd
+
+
+def _acting_phrase(tok) -> str:
+    """The words of who acted, with all they list: 'retaken by forces fighting for the government,
+    including militia units and allied groups' (the groups it includes are on that side)."""
+    heads = [c for c in tok.children if c.dep_ in ("nsubj", "agent")]
+    if not heads and tok.head.i != tok.i:
+        heads = [c for c in tok.head.children if c.dep_ in ("nsubj", "agent")]
+    doc = tok.doc
+    return " ".join(doc[h.left_edge.i: h.right_edge.i + 1].text for h in heads)
+
+
+def _cared_for(tok) -> bool:
+    """'as they helped to evacuate civilians', 'to make way for civilians to leave': civilians the
+    victims were helping, not victims themselves."""
+    for t in (tok, *list(tok.ancestors)[:3]):
+        if t.lower_ in RESCUE_WORDS:
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.lower_ not in RESCUE_WORDS and t.dep_ not in ("xcomp", "ccomp", "advcl", "relcl"):
+            return False
+    return False
 
 
 def _side_in_phrase(d: _Draft, state: ArticleState) -> None:

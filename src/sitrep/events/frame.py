@@ -44,6 +44,7 @@ from .lexicon import (
     RELEASED_THINGS,
     TROOP_WORDS,
     VICTIM_VERBS,
+    PASSIVE_VICTIM_VERBS,
 )
 from .deeds import (
     not_a_charge,
@@ -61,6 +62,7 @@ from .syntax import (
     _has_left,
     _lost_lives,
     _negated,
+    _reduced_passive,
     _object,
     _phrase,
     _prep_object,
@@ -113,7 +115,8 @@ def frame(tok, category: str, sent, sent_mentions: list[PlaceMention]) -> Frame:
     weapon_as_agent = tok.dep_ == "pobj" and tok.head.dep_ == "agent"  # "was hit by a Russian missile"
     # "four officers died in an attack", "a man who was wounded in an attack": who suffered did not attack
     suffered = clause.i != tok.i and (clause.lower_ in VICTIM_VERBS or _lost_lives(clause) or any(
-        c.dep_ in ("auxpass", "nsubjpass") for c in clause.children))
+        c.dep_ in ("auxpass", "nsubjpass") for c in clause.children) or (
+        _reduced_passive(clause) and clause.lower_ in PASSIVE_VICTIM_VERBS))  # "soldiers killed in an ambush" 
     if subj is None and not weapon_as_agent and not suffered:
         subj = _subject(clause)
     return Frame(tok, category, sent, sent_mentions, is_verb, clause, subj=subj, obj=_object(tok))

@@ -115,6 +115,9 @@ def _own_words(clause) -> str:
     return " ".join(t.text for t in clause.subtree if t.i not in skip).lower()
 
 
+AIR_WORDS = r"\b(?:air|aircraft|airstrikes?|plane|planes|jets?|warplanes?|helicopters?|drones?|bombers?|raids?)\b"
+
+
 def _sub_type(d: _Draft, tok, sent) -> str | None:
     c = d.category
     low = sent.text.lower()
@@ -181,6 +184,10 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
         return "Protest with intervention"  # codebook: arrests at a protest are that protest's intervention
     if c == "ied" and re.search(r"\b(?:aircraft|plane|planes|jets?|warplanes?|helicopters?|drones?)\b", low):
         return "Air/drone strike"  # "an aircraft dropped a bomb on a school"
+    if c == "airstrike" and tok.lower_ in ("bombing", "bombings") and state and not is_state and \
+            not state.startswith("Multinational") and not re.search(AIR_WORDS, low):
+        # "the group claimed a bombing in the market": a non-state group with no aircraft sets off bombs
+        return "Remote explosive/landmine/IED"
     if c == "abduct" and is_state and tok.lower_ in STATE_TAKING:
         return "Arrests"  # "police captured the cell's leader": a state taking people in is an arrest
     if c in direct:

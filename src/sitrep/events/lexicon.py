@@ -344,3 +344,10 @@ GROUP_NAME_HEADS = frozenset("""movement front party army armies brigade brigade
 # an accord or a court named after a city ("the X statute", "the X agreements"): not a scene
 NAMED_AFTER_HEADS = frozenset("""statute statutes treaty treaties convention conventions accord accords agreement
     agreements protocol protocols declaration""".split())
+
+# verbs whose bare participle after a noun tells what was done to it ("soldiers killed in an ambush")
+PASSIVE_VICTIM_VERBS = frozenset("killed wounded injured abducted kidnapped executed shot ambushed targeted".split())
+# what is done for people, not to them ("helped to evacuate civilians", "made way for civilians to leave")
+RESCUE_WORDS = frozenset("""evacuate evacuated evacuating evacuates help helped helping helps protect protected
+    protecting protects rescue rescued rescuing escort escorted escorting assist assisted assisting shelter
+    sheltered sheltering guard guarded guarding feed fed feeding treat treated treating way""".split())

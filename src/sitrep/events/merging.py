@@ -133,6 +133,10 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
     protest = a.sub_event_type in PROTEST_TYPES and b.sub_event_type in PROTEST_TYPES  # crowd or police named
     if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold and not protest:
         return False
+    if a.sent_index != b.sent_index and a.actor2 and b.actor2 and a.actor2 != b.actor2 and \
+            not retreat_fold and not protest:
+        # "strikes killed 120 militants" and next "strikes on a town killed 13 civilians": two targets, two events
+        return False
     if a.when and b.when and not _same_period(a.when, b.when):
         return False
     if kind_a is None and kind_b is None and not retreat_fold:

@@ -10,6 +10,8 @@ because the paragraph is a single sentence.
 
 from __future__ import annotations
 
+import re
+
 from ..taxonomy import TERRITORY_TYPES
 from .draft import _Draft
 from .lexicon import POLITICAL, STORY_SENTENCES, TAKEN
@@ -40,6 +42,29 @@ def continue_story(drafts: list[_Draft], state: ArticleState) -> None:
         if d.when is None and anchor.when is not None:
             d.when = anchor.when
         d.notes.append("place and date of the story told just before")
+
+
+# "During the operation, ...", "in the course of the raid": the sentence goes on telling an operation told before
+_DURING_IT = re.compile(r"\b(?:during|in the course of|throughout|at the end of|in|after)\s+(?:the|this|that)\s+"
+                        r"(?:[a-z-]+\s+)?(?:operation|operations|raid|search|assault|offensive|patrol|engagement|"
+                        r"mission|sweep)\b", re.I)
+
+
+def during_the_operation(drafts: list[_Draft], state: ArticleState) -> None:
+    """A report with no day of its own that says it happened during an operation told before
+    ("A weapons cache was found during the clearing operation") takes that operation's day."""
+    for i, d in enumerate(drafts):
+        if d.when is not None or d.category in POLITICAL or d.status != "happened":
+            continue
+        sent = state.sents[d.sent_index]
+        if not _DURING_IT.search(sent.text):
+            continue
+        anchor = next((o for o in reversed(drafts[:i]) if o.sent_index < d.sent_index
+                       and d.sent_index - o.sent_index <= STORY_SENTENCES and o.when is not None
+                       and not o.report_dated and o.status == "happened" and o.category not in POLITICAL), None)
+        if anchor is not None:
+            d.when = anchor.when
+            d.notes.append("date of the operation told before")
 
 
 def same_report_dated(drafts: list[_Draft], state: ArticleState) -> bool:

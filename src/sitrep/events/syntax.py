@@ -196,6 +196,14 @@ def _side_served(tok):
     return None
 
 
+def _reduced_passive(tok) -> bool:
+    """'six soldiers killed in an ambush were buried': a past participle with no auxiliary and no
+    object, which the parser may hang on the noun as its subject; the noun is who was killed, not who killed."""
+    return tok.tag_ == "VBN" and tok.pos_ == "VERB" and \
+        any(c.dep_ == "nsubj" for c in tok.children) and \
+        not any(c.dep_ in ("aux", "auxpass", "dobj", "dative", "attr") for c in tok.children)
+
+
 def _lost_lives(tok) -> bool:
     """The verb of "lost their lives" / "lost his life": its subject is who died."""
     return tok.lower_ in ("lost", "lose", "losing") and any(c.dep_ == "dobj" and c.lower_ in ("lives", "life")

@@ -237,7 +237,7 @@ def _pick_place(tok, obj, sent, mentions, category):
         pool = [m for m in pool if m.start < obj.idx]  # "the town" points back, never forward
     if pool:
         best = min(pool, key=lambda m: abs(m.start - tok.idx))
-        return best, True
+        return _finest(best, pool), True
     countries = [m for m in mentions if m.place.is_country]
     if category in ("deploy", "request", "offer", "reject"):
         countries = [m for m in countries if m.start in starts]
@@ -248,6 +248,18 @@ def _pick_place(tok, obj, sent, mentions, category):
     if countries:
         return min(countries, key=lambda m: abs(m.start - tok.idx)), True
     return None, False
+
+
+def _finest(best, pool):
+    """'strikes on X, a town in Y province, killed ...': the province is nearer the verb, but the
+    town inside it is where it happened (the most precise place the sentence gives)."""
+    region = best.place
+    if region.feature_code != "ADM1":
+        return best
+    towns = [m for m in pool if not m.place.is_country and not m.place.is_region
+             and m.place.country_code == region.country_code and m.place.admin1
+             and m.place.admin1 == region.admin1]
+    return towns[0] if len(towns) == 1 else best
 
 
 def _locative(m, sent) -> bool:
