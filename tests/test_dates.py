@@ -65,6 +65,19 @@ def test_a_time_of_day_with_its_weekday_is_that_day(expr):
     assert resolve(expr, FRIDAY) == When(dt.date(2023, 5, 17), 1, "past")
 
 
+@pytest.mark.parametrize("expr", ["last weekend", "over the weekend", "at the weekend"])
+def test_the_weekend_said_on_a_weekday_is_the_one_just_gone(expr):
+    w = resolve(expr, THURSDAY)
+    assert (w.date, w.precision, w.start, w.end) == (dt.date(2023, 5, 13), 2, dt.date(2023, 5, 13), dt.date(2023, 5, 14))
+
+
+def test_the_weekend_said_on_a_sunday():
+    sunday = dt.date(2023, 5, 21)
+    assert resolve("this weekend", sunday).start == dt.date(2023, 5, 20)
+    assert resolve("last weekend", sunday).start == dt.date(2023, 5, 13)
+    assert resolve("this weekend", THURSDAY) is None  # still to come
+
+
 def test_days_ago():
     assert resolve("two days ago", FRIDAY) == When(dt.date(2023, 5, 17), 1, "past")
     three_weeks = resolve("three weeks ago", FRIDAY)

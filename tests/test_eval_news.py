@@ -131,3 +131,9 @@ def test_a_wrong_event_in_the_first_sentence_is_quoted_from_its_first_letter():
 def test_a_wrong_event_in_a_later_sentence_is_quoted_from_that_sentence():
     start = TEXT.index("A car bomb")
     assert news._sentence(TEXT, start, start + 10) == "A car bomb killed six soldiers near Gao on Tuesday."
+
+
+def test_admin1_agrees_however_the_export_spells_it():
+    gold = {"admin1": "Rural Damascus", "country_code": "SY"}
+    assert news.admin1_agrees(gold, {"admin1": "Rif Dimashq", "country_code": "SY"})
+    assert not news.admin1_agrees(gold, {"admin1": "Dimashq", "country_code": "SY"})  # the city, not its countryside

@@ -270,3 +270,20 @@ def test_a_march_through_a_capital_is_placed_there(run):
     [e] = [e for e in run("Hundreds of people marched through Dakar on Wednesday to demand the release of "
                           "an opposition leader.") if e["sub_event_type"]]
     assert e["sub_event_type"] == "Peaceful protest" and e["place"]["name"] == "Dakar"
+
+
+@pytest.mark.slow
+def test_activists_who_occupy_a_station_hold_a_protest(pipeline):
+    result = pipeline.process(Article(text="Climate activists occupied Leeds station last weekend, police said.",
+                                      published=dt.date(2024, 3, 7)))
+    [e] = result.events
+    assert e.sub_event_type == "Peaceful protest" and e.actor1.startswith("Protesters")
+    assert e.date == "2024-03-02"
+
+
+@pytest.mark.slow
+def test_rebels_who_occupy_a_town_take_it(pipeline):
+    result = pipeline.process(Article(text="Hundreds of rebels occupied the town of Gao on Saturday.",
+                                      published=dt.date(2024, 3, 7)))
+    [e] = result.events
+    assert e.sub_event_type == "Non-state actor overtakes territory"

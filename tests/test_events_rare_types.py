@@ -50,3 +50,34 @@ def test_rare_sub_event_types(pipeline, text, sub_type, actor1, fatalities):
         assert event.fatalities == fatalities
     assert event.date is not None and event.date <= PUBLISHED.isoformat()
     assert event.evidence[0].text == text
+
+
+@pytest.mark.slow
+def test_a_shoot_out_is_an_armed_clash_and_a_beating_an_attack(pipeline):
+    def events(text):
+        return pipeline.process(Article(text=text, published=dt.date(2024, 3, 7))).events
+    [e] = events("A shoot-out between rival gangs took place in a neighbourhood of Mexico City. Casualties unknown.")
+    assert e.sub_event_type == "Armed clash" and e.place.name == "Mexico City"
+    [e] = events("A vendor was beaten by four municipal officers in Accra after refusing to pay a market fee.")
+    assert e.sub_event_type == "Attack" and e.actor2 == "Civilians (Ghana)"
+
+
+@pytest.mark.slow
+def test_beating_a_rival_team_or_a_deadline_is_no_event(pipeline):
+    text = ("Arsenal beat Chelsea 2-0 on Saturday to go top of the league. "
+            "The striker was beaten to the ball by the goalkeeper. She beat the deadline by two days.")
+    assert pipeline.process(Article(text=text, published=dt.date(2024, 3, 7))).events == ()
+
+
+@pytest.mark.slow
+def test_supporters_of_rival_candidates_who_clash_are_mob_violence(pipeline):
+    text = "Supporters of two rival candidates clashed outside a polling station in Kathmandu, injuring twelve people."
+    [e] = pipeline.process(Article(text=text, published=dt.date(2024, 3, 7))).events
+    assert e.sub_event_type == "Mob violence" and e.actor1.startswith("Rioters")
+
+
+@pytest.mark.slow
+def test_rebels_who_clash_with_troops_fight_an_armed_clash(pipeline):
+    text = "Rebel fighters clashed with troops near the town of Kidal on Monday."
+    [e] = pipeline.process(Article(text=text, published=dt.date(2024, 3, 7))).events
+    assert e.sub_event_type == "Armed clash"

@@ -314,3 +314,14 @@ def test_a_bombing_an_armed_group_claims_in_its_former_stronghold_is_an_explosiv
 def test_a_bombing_by_government_jets_is_an_air_strike(run):
     [e] = run("Government jets carried out a bombing of rebel positions near Kismayo on Tuesday.")
     assert e.sub_event_type == "Air/drone strike" and e.actor1 == "Military Forces of Somalia"
+
+
+def test_gas_dropped_on_a_town_falls_on_its_people(run):
+    [e] = run("Government helicopters dropped chlorine gas on the town of Sarmin on Sunday, rescuers said.")
+    assert e.sub_event_type == "Chemical weapon" and e.actor2 == "Civilians (Syria)"
+
+
+def test_gas_fired_at_fighters_near_a_town_is_not_coded_as_on_civilians(run):
+    [e] = run("Government forces fired shells filled with chlorine at rebel fighters near Sarmin on Sunday, "
+              "rescuers said.")
+    assert e.sub_event_type == "Chemical weapon" and not (e.actor2 or "").startswith("Civilians")

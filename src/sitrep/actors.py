@@ -72,7 +72,9 @@ GUNMEN = {"gunmen", "gunman", "assailants", "attackers", "unknown gunmen", "arme
 CIVILIANS = {"civilians", "civilian", "residents", "villagers", "people", "children", "women", "families",
              "worker", "workers", "students", "farmers", "passengers", "shoppers", "pedestrians",
              "journalists", "journalist", "teachers", "doctors", "patients", "refugees", "prisoners",
-             "inmates", "detainees", "migrants", "man", "woman", "boy", "girl", "men", "child"}
+             "inmates", "detainees", "migrants", "man", "woman", "boy", "girl", "men", "child",
+             "vendor", "vendors", "trader", "traders", "shopkeeper", "shopkeepers", "herder", "herders",
+             "fisherman", "fishermen", "motorist", "motorists", "villager", "resident", "student", "farmer"}
 # Ethnic, sectarian and communal identities that name armed groups, not states (ACLED inter 4).
 IDENTITY = {"kurdish", "kurd", "kurds", "arab", "sunni", "shia", "shiite", "shi'ite", "tribal", "tribesmen", "tuareg",
             "druze", "alawite", "pashtun", "hazara", "tajik", "uzbek", "yazidi", "christian", "fulani", "dogon",

@@ -98,6 +98,24 @@ def _tense(day: dt.date, published: dt.date, last_day: dt.date | None = None) ->
     return "present" if day == published else "past"
 
 
+_WEEKEND = re.compile(r"\b(last|past|previous|this|the)\s+weekend\b")
+
+
+def _weekend(text: str, pub: dt.date) -> When | None:
+    """'last weekend', 'over the weekend': the Saturday and Sunday just before publication (the
+    weekend it is, when published on one; a week before that for 'last weekend' then)."""
+    m = _WEEKEND.search(text)
+    if m is None:
+        return None
+    if m[1] == "this" and pub.weekday() < 5:
+        return None  # "this weekend", said on a weekday, is still to come
+    saturday = pub - dt.timedelta(days=(pub.weekday() - 5) % 7)
+    if m[1] in ("last", "past", "previous") and pub.weekday() >= 5:
+        saturday -= dt.timedelta(days=7)
+    sunday = min(saturday + dt.timedelta(days=1), pub)
+    return When(saturday, 2, "past" if sunday < pub else "present", start=saturday, end=sunday)
+
+
 def resolve(expr: str, published: dt.date | None) -> When | None:
     """Resolve one date expression. None when it is not a date we can place.
 
@@ -148,6 +166,9 @@ def _resolve(expr: str, published: dt.date | None) -> When | None:
         return When(pub - dt.timedelta(days=1), 1, "past")
     if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|earlier today)\b", text):
         return When(pub, 1, "present")
+    weekend = _weekend(text, pub)
+    if weekend is not None:
+        return weekend
     m = _WEEKDAY.search(text)
     if m is None and re.search(r"\b(overnight|dawn)\b", text):
         return When(pub, 1, "present")  # but "at dawn on Wednesday" is Wednesday's dawn

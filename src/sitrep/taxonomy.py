@@ -123,8 +123,13 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "surround": (["surround", "encircle", "besiege", "blockade"], ["siege", "encirclement", "blockade"]),
     # violence
     "clash": (["clash", "fight", "battle", "ambush", "engage", "repel", "repulse", "skirmish"],
-              ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish"]),
-    "attack": (["attack", "raid", "assault", "target"], ["attack", "raid", "massacre", "ambush",
+              ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish",
+               "shoot-out", "shoot-outs", "shootout", "shootouts", "gun battle", "gun battles", "gunbattle",
+               "firefights", "gunfights", "exchange of fire"]),
+    "attack": (["attack", "raid", "assault", "target", "stab", "torture", "flog"],
+               ["attack", "raid", "massacre", "ambush",
+                "beat up", "beaten up", "beating up", "beats up", "was beaten", "were beaten", "been beaten",
+                "beaten to death", "beat to death",
                                                          # shooting at someone (the rules want a target)
                                                          *FIRED_AT, *UNDER_FIRE]),
     "kill": (["kill", "shoot", "execute", "massacre", "murder", "slay", "behead", "lynch", "assassinate"],

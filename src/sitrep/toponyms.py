@@ -114,6 +114,9 @@ class Recognizer:
                 word not in lowered and self._big_city(c) and not self._run_extends(toks, c):
             return 0.6  # "shot down over Kyiv" (NER said PERSON); "the row over Jenkins" is no town
         if c.label == "FAC":
+            if not c.whole_ent and not c.strong and prev in ("in", "of") and top and top[0][1] == 0 \
+                    and self._sizeable(c, 5000):
+                return 0.7  # "the City Hall in Malmo", "the embassy in Kabul": the town the building is in
             return 0.75 if c.whole_ent or c.strong else 0.0
         # a name known only as an alternate name of a town ("Whitehall", "Taliban") needs a strong cue
         alt_only = bool(top) and all(k >= 1 and not p.is_region and not is_big(p)

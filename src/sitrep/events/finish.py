@@ -185,6 +185,11 @@ def _sides(d: _Draft, state: ArticleState) -> None:
             t.lower_ in CIVILIAN_VICTIMS and not _cared_for(t) for t in d.trigger.sent):
         # ACLED codes the civilians a strike or a bomb kills or wounds as its other side
         d.actor2 = act.normalise("civilians", state.ctx, country_hint=cc)
+    if d.actor2 is None and d.sub_event_type == "Chemical weapon" and d.place is not None and \
+            (d.place.place.feature_code or "").startswith("PPL") and not _armed_target_named(d.trigger):
+        # gas released over a town with no one else named as its target falls on the people living there
+        d.actor2 = act.normalise("civilians", state.ctx, country_hint=cc)
+        d.notes.append("actor2: the people of the town gassed")
     if d.actor2 is not None and d.actor2 == d.actor1:
         d.actor2 = None  # one side named twice is no second side
     if kind in ("Protests", "Riots"):
@@ -195,6 +200,21 @@ def _sides(d: _Draft, state: ArticleState) -> None:
                 d.sub_event_type not in ("Peaceful protest", "Mob violence"):
             d.actor2 = d.actor1  # the force that intervened or that the rioters fought
         d.actor1 = f"{crowd} ({name})" if name else crowd
+
+
+# words that say the target was armed ("shells filled with chlorine at rebel fighters")
+ARMED_TARGETS = frozenset(act.MILITARY | act.INSURGENTS | act.GUNMEN) | frozenset(
+    "position positions base bases frontline front-line trenches".split())
+
+
+def _armed_target_named(tok) -> bool:
+    """The sentence names armed people besides those who acted (the acting side's own words
+    'Government forces fired ...' do not count)."""
+    clause = tok
+    while clause.head.i != clause.i and clause.pos_ not in ("VERB", "AUX"):
+        clause = clause.head
+    acting = {t.i for c in clause.children if c.dep_ in ("nsubj", "agent") for t in c.subtree}
+    return any(t.lower_ in ARMED_TARGETS and t.i not in acting for t in tok.sent)
 
 
 def _acting_phrase(tok) -> str:

@@ -288,9 +288,15 @@ def _crowd_word(t) -> bool:
         t.lower_ in ("gathering", "gatherings", "protest", "protests", "sit-in", "march", "marchers")
 
 
+OCCUPY_FORMS = frozenset("occupy occupies occupied occupying".split())
+
+
 def crowd(f: Frame, state: ArticleState) -> bool:
     """'residents gathered outside ...', 'drivers blocked the highway': a crowd acting in public is a
     protest; 'troops marched into the town' is not."""
+    if f.category == "capture" and f.is_verb and f.tok.lower_ in OCCUPY_FORMS and _is_crowd(f.subj):
+        f.category = "protest"  # "activists occupied the station": a sit-in, not a change of control
+        return True
     if f.category in ("gather", "block"):
         if not _is_crowd(f.subj if f.is_verb else (f.subj or _subject(f.clause))) or (
                 f.category == "gather" and f.obj is not None and f.obj.dep_ == "dobj"):

@@ -115,6 +115,22 @@ def _own_words(clause) -> str:
     return " ".join(t.text for t in clause.subtree if t.i not in skip).lower()
 
 
+# who fights without arms: party cadres, supporters, students, locals (ACLED: mob violence)
+UNARMED_SIDES = frozenset("""supporters cadres activists youths students locals villagers residents workers
+    fans members followers""".split())
+ARMED_WORDS = frozenset("""gun guns gunmen gunfire firearms firearm rifles rifle pistol pistols shot shots shooting
+    fired bullets bullet grenade grenades bomb bombs explosive explosives militants militant fighters rebels
+    rebel militia militias militiamen troops soldiers army forces police insurgents jihadists armed gang gangs
+    sniper artillery mortar mortars rocket rockets drone drones""".split())
+
+
+def _unarmed_sides(sent) -> bool:
+    """A fight the sentence tells between people of no armed force, with no weapon of war named."""
+    words = {t.lower_ for t in sent}
+    return bool(words & UNARMED_SIDES) and not words & ARMED_WORDS
+
+
+BARE_HANDED = ("beat", "stab", "tortur", "flog")  # assaults on a person, not an exchange of fire
 AIR_WORDS = r"\b(?:air|aircraft|airstrikes?|plane|planes|jets?|warplanes?|helicopters?|drones?|bombers?|raids?)\b"
 
 
@@ -140,6 +156,8 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
     if c in ("clash",):
         if protest_context:
             return "Violent demonstration"
+        if _unarmed_sides(sent):
+            return "Mob violence"  # "supporters of two candidates clashed at a polling station"
         return "Armed clash"
     if c in ("attack", "kill"):
         victims = (d.actor2 or "")
@@ -155,6 +173,8 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
             return remote  # "drones struck Kyiv, killing four": remote violence, whoever it hit
         if hit & {"forces"} or victims.startswith(("Military", "Police")):
             pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
+        elif tok.lower_.startswith(BARE_HANDED):
+            return "Attack"  # beaten, stabbed, tortured: no one fights back with fists against a gun
         elif victims.startswith("Civilians") or hit & {"civilians"} or ("civilian" in low and not hit):
             return "Attack"
         # the weapon of this act: a coordinated act's weapon is that act's ("came under fire, and
