@@ -195,6 +195,9 @@ def test_the_present_perfect_of_a_long_state_or_a_total_is_no_event(run):
 def test_where_fighters_have_battled_describes_a_place(run):
     assert run("The minister said the army was preparing an offensive in the Kidal region, where separatist "
                "fighters have battled government troops.") == []
+    # with an appositive that the parser reads as the clause's end
+    assert run("The minister said the army was preparing an offensive east of the Niger River in Mali, where "
+               "Tuareg-led forces, the separatist alliance, have battled government troops.") == []
 
 
 def test_where_fighters_have_seized_posts_since_a_day_is_news(run):

@@ -82,12 +82,27 @@ def not_a_place_description(f: Frame, state: ArticleState) -> bool:
     in a clause that describes a place tells what goes on there, not one event (a date in the
     clause makes it one: 'where rebels have seized two villages since Monday')."""
     verb = f.tok if f.is_verb else None
-    if verb is None or verb.dep_ != "relcl":
+    if verb is None:
         return True
-    where = any(c.lower_ == "where" and c.dep_ == "advmod" for c in verb.children)
     perfect = any(c.dep_ == "aux" and c.lower_ in ("have", "has") for c in verb.children)
+    if not perfect:
+        return True
+    where = verb.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in verb.children)
+    where = where or _where_clause_before(verb)  # the parser may hang the clause elsewhere
     dated = any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree)
-    return not (where and perfect and not dated)
+    return not (where and not dated)
+
+
+def _where_clause_before(verb) -> bool:
+    """', where Kurdish-led forces, the group's allies, have battled ...': a 'where' after a comma
+    opens the verb's clause, with no other verb of its own in between."""
+    sent = verb.sent
+    for t in reversed(sent[: verb.i - sent.start]):
+        if t.lower_ == "where":
+            return t.i > sent.start and t.nbor(-1).text == ","
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "aux", "auxpass") and t.i != verb.i:
+            return False
+    return False
 
 
 # ---- parse helpers -------------------------------------------------------------------
