@@ -164,3 +164,21 @@ def test_a_find_told_with_no_operation_and_no_day_is_dated_when_published(pipeli
     text = (RAID + " The men were taken to the regional capital for questioning. "
             "Officers seized two rifles and a motorbike loaded with explosives at a house in the town.")
     assert _seizure(_events(pipeline, text)).date == PUBLISHED.isoformat()
+
+
+SALVO = "Rebels have fired rockets at Marib for weeks, with the latest barrage on Sunday."
+SALVO_RETOLD = "On Sunday, the army said rebels fired a barrage of rockets at Marib that were intercepted over the city."
+
+
+@pytest.mark.slow
+def test_a_salvo_that_was_intercepted_is_one_attack(pipeline):
+    events = [e for e in _events(pipeline, SALVO, "Residents said the sirens went on for an hour.", SALVO_RETOLD)
+              if e.sub_event_type]
+    assert [(e.sub_event_type, e.date) for e in events] == [("Shelling/artillery/missile attack", "2024-02-11")]
+
+
+@pytest.mark.slow
+def test_a_bomb_defused_before_it_went_off_is_disrupted(pipeline):
+    events = [e for e in _events(pipeline, "Soldiers defused a roadside bomb planted near Marib on Sunday.")
+              if e.sub_event_type]
+    assert [e.sub_event_type for e in events] == ["Disrupted weapons use"]

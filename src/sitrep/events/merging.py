@@ -12,19 +12,25 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     """Reports of one event in one article become one event; a retreat at a place that
     changed hands that day is part of the capture."""
     out: list[_Draft] = []
+    told_in: dict[int, set[int]] = {}  # the sentences each kept draft was told in, its own and its twins'
     for d in drafts:
         twin = None
-        same_sentence = [o for o in out if o.sent_index == d.sent_index]
-        for o in same_sentence + [o for o in out if o.sent_index != d.sent_index]:
-            if _same_event(o, d):
+        # a twin told again in d's sentence counts as told there only for the salvo that sentence
+        # says was intercepted; otherwise a shelling quoted after a clash would retype the clash
+        here = {id(o) for o in out if o.sent_index == d.sent_index or (
+            d.sent_index in told_in.get(id(o), ()) and (_salvo_stopped(o, d) or _salvo_stopped(d, o)))}
+        for o in [o for o in out if id(o) in here] + [o for o in out if id(o) not in here]:
+            if _same_event(o, d, id(o) in here):
                 twin = o
                 break
         if twin is None:
             out.append(d)
+            told_in[id(d)] = {d.sent_index}
             continue
         if d.category in FOLDABLE and twin.category not in FOLDABLE or twin.category in FOLDABLE and d.category not in FOLDABLE:
             if twin.category in FOLDABLE:  # keep the territory event as the twin
                 out[out.index(twin)] = d
+                told_in[id(d)] = told_in.pop(id(twin), {twin.sent_index})
                 d, twin = twin, d
             if d.category == "withdraw" and twin.claim in ("reported", "claimed") and d.claim == "reported":
                 # the losing side's own retreat at that place acknowledges the loss
@@ -34,7 +40,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 PROTEST_TYPES.index(d.sub_event_type) < PROTEST_TYPES.index(twin.sub_event_type):
             # one protest told twice: what the forces did decides its type (the codebook's order)
             twin.sub_event_type, twin.plover, twin.actor2 = d.sub_event_type, d.plover, d.actor2 or twin.actor2
-        if _one_violent(twin, d):
+        if _one_violent(twin, d, id(twin) in here):
             rank = VIOLENT_PRIORITY.index
             # "rebels clashed with troops, killing six": the killing is the clash's, not an attack
             told_as_clash = {twin.sub_event_type, d.sub_event_type} == {"Attack", "Armed clash"} and any(
@@ -42,10 +48,12 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 x.sub_event_type == "Attack" and (x.actor2 or "").startswith("Civilians") for x in (twin, d))
             if told_as_clash and twin.sub_event_type == "Attack":
                 twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
-            elif rank(d.sub_event_type) < rank(twin.sub_event_type) and not told_as_clash:
+            elif (rank(d.sub_event_type) < rank(twin.sub_event_type) and not told_as_clash and
+                  not _salvo_stopped(twin, d)) or _salvo_stopped(d, twin):
                 twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
                 twin.actor1 = d.actor1 or twin.actor1
             twin.actor2 = twin.actor2 or d.actor2
+        told_in.setdefault(id(twin), {twin.sent_index}).add(d.sent_index)
         twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
         for k, v in d.counts.items():
             twin.counts[k] = max(twin.counts.get(k, 0), v)
@@ -86,8 +94,19 @@ def _toll_retold(a: _Draft, b: _Draft) -> bool:
     return first.status == kill.status
 
 
-def _one_violent(a: _Draft, b: _Draft) -> bool:
-    if a.sent_index != b.sent_index or a.status != b.status:
+def _salvo_stopped(fired: _Draft, stopped: _Draft) -> bool:
+    """'missiles fired at the city that were intercepted': the salvo was fired, so the attack is the
+    event and its interception only how it ended (a bomb defused before it went off is disrupted)."""
+    return stopped.sub_event_type == "Disrupted weapons use" and fired.sub_event_type in SALVOS
+
+
+SALVOS = ("Air/drone strike", "Shelling/artillery/missile attack")
+
+
+def _one_violent(a: _Draft, b: _Draft, same_sentence: bool | None = None) -> bool:
+    if same_sentence is None:
+        same_sentence = a.sent_index == b.sent_index
+    if not same_sentence or a.status != b.status:
         return False
     if a.sub_event_type not in VIOLENT_PRIORITY or b.sub_event_type not in VIOLENT_PRIORITY:
         return False
@@ -106,8 +125,8 @@ def _within(p, q) -> bool:
         and town.admin1 == region.admin1
 
 
-def _same_event(a: _Draft, b: _Draft) -> bool:
-    if _one_violent(a, b) or _toll_retold(a, b):
+def _same_event(a: _Draft, b: _Draft, same_sentence: bool | None = None) -> bool:
+    if _one_violent(a, b, same_sentence) or _toll_retold(a, b):
         return True
     kind_a = a.sub_event_type or a.plover
     kind_b = b.sub_event_type or b.plover
