@@ -182,3 +182,12 @@ def test_a_bomb_defused_before_it_went_off_is_disrupted(pipeline):
     events = [e for e in _events(pipeline, "Soldiers defused a roadside bomb planted near Marib on Sunday.")
               if e.sub_event_type]
     assert [e.sub_event_type for e in events] == ["Disrupted weapons use"]
+
+
+@pytest.mark.slow
+def test_a_town_said_to_lie_near_another_is_the_scene_not_the_other(pipeline):
+    [e] = [e for e in _events(pipeline, "Rescuers reached Irpin, near the capital, Kyiv, on Sunday. Two people "
+                                        "were killed when shells struck a block of flats.") if e.sub_event_type]
+    assert e.place.name == "Irpin"
+    [e] = [e for e in _events(pipeline, "Troops clashed with saboteurs near Kyiv on Sunday.") if e.sub_event_type]
+    assert e.place.name == "Kyiv"  # its twin: "near Kyiv" with no town before it is still where it was

@@ -153,7 +153,22 @@ def _ref_point(m, doc) -> bool:
     t = span.root
     while t.dep_ == "compound" and t.head.lower_ in PLACE_NOUNS | {"oblast", "governorate", "state", "county"}:
         t = t.head  # "off the coast of Odesa region"
-    return t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head.lower_ in DIRECTION_WORDS
+    if t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head.lower_ in DIRECTION_WORDS:
+        return True
+    return _beside_a_place(m, doc)
+
+
+# "Irpin, near Kyiv", "Harasta, outside the capital, Damascus": the second town only says where the first is
+_NEAR_TAIL = re.compile(r"(\w)\s*,\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
+                        r"(?:[^\W\d_][\w-]*\s+){0,2}?(?:(?:capital|city|town|port)(?:\s+city)?\s*,?\s*)?$")
+
+
+def _beside_a_place(m, doc) -> bool:
+    hit = _NEAR_TAIL.search(doc.text, max(0, m.start - 60), m.start)
+    if hit is None:
+        return False
+    before = doc.char_span(hit.start(1), hit.end(1), alignment_mode="expand")
+    return before is not None and any(t.ent_type_ in ("GPE", "LOC", "FAC") or t.pos_ == "PROPN" for t in before)
 
 
 def _modifier(m, doc) -> bool:
