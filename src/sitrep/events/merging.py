@@ -27,6 +27,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             out.append(d)
             told_in[id(d)] = {d.sent_index}
             continue
+        told_here = id(twin) in here  # (a pair's own: it holds when the two swap places below)
         if d.category in FOLDABLE and twin.category not in FOLDABLE or twin.category in FOLDABLE and d.category not in FOLDABLE:
             if twin.category in FOLDABLE:  # keep the territory event as the twin
                 out[out.index(twin)] = d
@@ -40,7 +41,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 PROTEST_TYPES.index(d.sub_event_type) < PROTEST_TYPES.index(twin.sub_event_type):
             # one protest told twice: what the forces did decides its type (the codebook's order)
             twin.sub_event_type, twin.plover, twin.actor2 = d.sub_event_type, d.plover, d.actor2 or twin.actor2
-        if _one_violent(twin, d, id(twin) in here):
+        if _one_violent(twin, d, told_here):
             rank = VIOLENT_PRIORITY.index
             # "rebels clashed with troops, killing six": the killing is the clash's, not an attack
             told_as_clash = {twin.sub_event_type, d.sub_event_type} == {"Attack", "Armed clash"} and any(
@@ -103,9 +104,8 @@ def _salvo_stopped(fired: _Draft, stopped: _Draft) -> bool:
 SALVOS = ("Air/drone strike", "Shelling/artillery/missile attack")
 
 
-def _one_violent(a: _Draft, b: _Draft, same_sentence: bool | None = None) -> bool:
-    if same_sentence is None:
-        same_sentence = a.sent_index == b.sent_index
+def _one_violent(a: _Draft, b: _Draft, same_sentence: bool) -> bool:
+    """Two violent reports told in one sentence at one place are one event."""
     if not same_sentence or a.status != b.status:
         return False
     if a.sub_event_type not in VIOLENT_PRIORITY or b.sub_event_type not in VIOLENT_PRIORITY:
@@ -125,7 +125,7 @@ def _within(p, q) -> bool:
         and town.admin1 == region.admin1
 
 
-def _same_event(a: _Draft, b: _Draft, same_sentence: bool | None = None) -> bool:
+def _same_event(a: _Draft, b: _Draft, same_sentence: bool) -> bool:
     if _one_violent(a, b, same_sentence) or _toll_retold(a, b):
         return True
     kind_a = a.sub_event_type or a.plover
