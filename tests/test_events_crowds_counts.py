@@ -135,6 +135,18 @@ def test_coordinated_victims_add_up(run):
     assert e["fatalities"] == 3
 
 
+def test_another_sources_figure_in_brackets_is_not_the_toll(run):
+    e = main(run("On Monday, 2 policemen (6 according to the insurgents) were killed in an attack on a "
+                 "checkpoint in Kunduz city."))
+    assert e["fatalities"] == 2
+
+
+def test_a_figure_in_brackets_stands_when_it_is_the_only_one(run):
+    # the positive twin: with no count outside the brackets, the bracketed one is the toll
+    e = main(run("On Monday, gunmen attacked a checkpoint in Kunduz city (4 policemen were killed)."))
+    assert e["fatalities"] == 4
+
+
 def test_several_detained_counts_three_and_a_leader_counts_one(run):
     events = run("On Monday, a joint force detained several suspected insurgents in Khost. "
                  "On Tuesday, the force killed a Taliban leader in Paktia.")

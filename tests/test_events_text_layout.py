@@ -71,3 +71,34 @@ def test_line_separators_end_lines_like_line_breaks(pipeline):
         assert e.place.admin1 == "Mopti" and e.date == "2023-03-08" and e.fatalities == 4, repr(sep)
         [span] = e.evidence
         assert text[span.start:span.end] == span.text and span.text.startswith("Malian troops")
+
+
+def test_a_sentence_does_not_end_inside_a_two_part_place_name(sents):
+    # "Wa" (Arabic "and") joins the two halves of many district names; the parser used to end
+    # the sentence before it, leaving "in Khwaja Bahauddin Wa" without its district
+    text = "Two policemen were killed in an ambush in Khaki Wa Jabbar district, Kabul, on Monday."
+    [only] = sents(text)
+    assert only.endswith("on Monday.")
+
+
+def test_a_heading_run_into_the_next_sentence_still_ends_before_the_opener(sents):
+    # the positive twin: a word that opens sentences ("The") after a run-in heading still may
+    text = "The army shelled the town. Mali The army said on Monday that it had retaken the town."
+    out = sents(text)
+    assert out[0] == "The army shelled the town."
+    assert any(s.startswith("The army said") for s in out)
+
+
+def test_the_acronym_is_reads_as_a_name_not_the_verb(pipeline):
+    out = pipeline.process(Article(text="5 IS militants were killed by an air strike in Achin district, "
+                                        "Nangarhar, on Monday.", published=PUBLISHED)).to_dict()
+    [e] = out["events"]
+    assert e["fatalities"] == 5 and e["actor2"] == "Islamic State"
+
+
+def test_the_verb_is_in_a_shouted_headline_stays_a_verb(pipeline):
+    # the positive twin: in capitals "IS" is the word, and the headline reports nothing
+    out = pipeline.process(Article(text="THE CEASEFIRE IS HOLDING, SAYS ENVOY", published=PUBLISHED)).to_dict()
+    assert out["events"] == []
+    doc = pipeline.nlp("THE CEASEFIRE IS HOLDING, SAYS ENVOY")
+    assert doc[2].norm_ == "is"

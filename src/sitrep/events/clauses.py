@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..dates import resolve
+import datetime as dt
+
+from ..dates import When, resolve
 from ..nlp import sentence_ents
+from ..quantities import parse_number
 from .lexicon import (
     _VERB_LOOKUP,
     ARTILLERY_NOUNS,
@@ -32,8 +35,10 @@ from .lexicon import (
 from .syntax import (
     _agent,
     _attached_to,
+    _gap,
     _participial,
     _subject,
+    _time_clause,
 )
 
 
@@ -210,7 +215,7 @@ TIME_OF_DAY = re.compile(r"(?:at\s+|before\s+|after\s+)?(?:dawn|dusk|daybreak|su
                          r"midnight|noon|midday|night|the morning|the evening|the afternoon)", re.I)
 
 
-def _date_for(tok, sent, published):
+def _date_for(tok, sent, published, _main_only: bool = False):
     best, best_dist = None, None
     chain = [tok]
     t = tok
@@ -252,4 +257,55 @@ def _date_for(tok, sent, published):
                       clause.text, re.I)
         if m:
             best = resolve(m[0], published)
+    if best is None and not _main_only:
+        best = _dated_by_gap(tok, sent, published)
     return best
+
+
+GAP_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}  # units of a measured gap, in days
+
+
+def _dated_by_gap(tok, sent, published):
+    """'killed a week after the city was liberated', 'four days before the strike': the clause of
+    time is dated from the main clause's day (its own date, or the publication day when it is told
+    in the present or present perfect) and the gap; None when either is unknown."""
+    clause = _time_clause(tok)
+    if clause is None or not clause[1]:
+        return None
+    head = next(t for t in [tok, *tok.ancestors] if t.dep_ == "advcl" and t.i in clause[0] and
+                t.head.i not in clause[0])
+    mark = next((c.lower_ for c in head.children if c.dep_ == "mark"), "")
+    days = _gap_days(_gap(head))
+    if days is None or mark not in ("after", "before"):
+        return None
+    main = head.head
+    base = _date_for(main, sent, published, _main_only=True)
+    if base is None and published is not None and _told_as_now(main):
+        base = When(published, 1, "present")
+    if base is None or base.precision != 1:
+        return None
+    day = base.date - dt.timedelta(days=days) if mark == "after" else base.date + dt.timedelta(days=days)
+    tense = "past" if published is None or day < published else ("present" if day == published else "future")
+    return When(day, 1, tense)
+
+
+def _gap_days(gap) -> int | None:
+    """Days in 'a week', 'four days', 'hours' (0); None for any other noun or a vague number."""
+    if gap is None:
+        return None
+    unit = GAP_DAYS.get(gap.lower_.rstrip("s"))
+    if unit is None:
+        return None
+    nums = [c for c in gap.children if c.dep_ in ("nummod", "det")]
+    if not nums:
+        return 0 if unit == 0 else None  # "hours after": the same day; "days after": how many?
+    n = 1 if nums[0].lower_ in ("a", "an", "one") else parse_number(nums[0].text)
+    return None if n is None else n * unit
+
+
+def _told_as_now(verb) -> bool:
+    """A verb in the present or the present perfect: 'comes', 'has been killed'."""
+    if verb.tag_ in ("VBZ", "VBP"):
+        return True
+    return verb.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP") and
+                                      c.lower_ in ("has", "have") for c in verb.children)

@@ -10,18 +10,35 @@ from .lexicon import (
     HARM_KINDS,
     KIND_OF_WORD,
     PERSON_NOUNS,
+    TERRITORIAL,
     TROOP_WORDS,
     VAGUE_DETERMINERS,
     VICTIM_VERBS,
     WEAPON_NOUNS,
 )
-from .syntax import _crowd_head, _prep_object
+from .syntax import _crowd_head, _prep_object, _time_clause
 
 
-def _counts(sent, category) -> dict:
+def _counts(sent, category, trigger=None) -> dict:
+    """The counts of one sentence by kind. A count in brackets is another source's figure or a
+    detail ("2 policemen (7 according to the rebels) were killed"): it stands only for a kind
+    the sentence gives no count of outside the brackets. A change of hands told in a clause of
+    time ("killed in Raqqa a week after the city was liberated") counts only its own clause:
+    the toll is the main clause's event; so does any event told in a clause that measures the
+    gap ("killed two days after troops shelled the village")."""
+    clause = _time_clause(trigger) if trigger is not None else None
+    scope = clause[0] if clause is not None and (clause[1] or category in TERRITORIAL) else None
+    main = _kind_counts(sent, category, aside=False, scope=scope)
+    return _kind_counts(sent, category, aside=True, scope=scope) | main
+
+
+def _kind_counts(sent, category, aside: bool, scope: set[int] | None = None) -> dict:
     out: dict[str, int] = {}
     groups: dict[str, dict[int, dict[int, int]]] = {}
+    brackets = _bracketed(sent)
     for tok in sent:
+        if (tok.i in brackets) != aside or (scope is not None and tok.i not in scope):
+            continue
         if not (tok.like_num or tok.lower_ in ("dozens", "hundreds", "thousands", "scores", "dozen")):
             continue
         if tok.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
@@ -42,11 +59,27 @@ def _counts(sent, category) -> dict:
             noun = _prep_object(tok, ("of",)) or tok
         _add_count(groups, noun, _kind_of(noun, tok, category), amt.value)
     for noun, value in _implicit_counts(sent):
+        if (noun.i in brackets) != aside or (scope is not None and noun.i not in scope):
+            continue
         if noun.i not in {i for by_root in groups.values() for parts in by_root.values() for i in parts}:
             _add_count(groups, noun, _kind_of(noun, noun, category), value)
     for kind, by_root in groups.items():
         out[kind] = max(sum(parts.values()) for parts in by_root.values())
     return out
+
+
+def _bracketed(sent) -> set[int]:
+    """Indices of the tokens inside round brackets in the sentence."""
+    inside: set[int] = set()
+    depth = 0
+    for tok in sent:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth = max(0, depth - 1)
+        elif depth:
+            inside.add(tok.i)
+    return inside
 
 
 def _add_count(groups, noun, kind, value) -> None:

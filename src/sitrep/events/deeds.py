@@ -31,6 +31,15 @@ def not_a_prospect(f: Frame, state: ArticleState) -> bool:
         c.dep_ == "aux" and c.lower_ == "to" for c in head.children))
 
 
+def not_a_purpose(f: Frame, state: ArticleState) -> bool:
+    """'a volunteer who went to Syria to fight the group', 'troops sent to retake the town': what
+    someone went or was sent to do is a purpose, not a report that it was done."""
+    tok = f.tok
+    if not f.is_verb or tok.dep_ not in ("advcl", "acl"):
+        return True
+    return not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
 def not_a_charge(f: Frame, state: ArticleState) -> bool:
     """'accused of fighting for a militia', 'jailed for attacking a police post', 'facing a
     prosecution for fighting abroad': the deed a case is about, not news of the deed."""

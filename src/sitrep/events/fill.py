@@ -245,7 +245,7 @@ def when(d: _Draft, f: Frame, state: ArticleState) -> bool:
 
 def kind(d: _Draft, f: Frame, state: ArticleState) -> bool:
     """Counts, the rules' sub-event type and PLOVER code, and a first confidence from what was found."""
-    d.counts = _counts(f.sent, f.category)
+    d.counts = _counts(f.sent, f.category, f.tok)
     d.sub_event_type = _sub_type(d, f.tok, f.sent)
     if d.sub_event_type is None and d.plover is None:
         return False

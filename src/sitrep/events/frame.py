@@ -51,6 +51,7 @@ from .deeds import (
     not_a_life_story,
     not_a_place_description,
     not_a_prospect,
+    not_a_purpose,
     not_a_stretch_of_time,
     not_hedged,
 )
@@ -462,7 +463,7 @@ def _self_anchored(f: Frame, state: ArticleState) -> bool:
     return placed and (agent or dated)
 
 
-RULES: list[Rule] = [not_hedged, not_a_prospect, flag, release, oust, withdraw, possessed_noun, not_a_state, take,
+RULES: list[Rule] = [not_hedged, not_a_prospect, not_a_purpose, flag, release, oust, withdraw, possessed_noun, not_a_state, take,
                      fall, dispersal, crowd, call_for, not_told_before, own_event, needs_its_object, named_change,
                      what_was_taken, strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
                      not_a_place_description, anchored_noun]

@@ -303,6 +303,8 @@ LEAD_STEP, LEAD_SPAN = 0.02, 5  # confidence lost per later reporting sentence, 
 
 
 TERRITORIAL = {"capture", "recapture", "withdraw"}
+# words that open a clause of time: "killed a week after the town was taken"
+TIME_MARKS = {"after", "before", "since", "until", "till"}
 
 
 # Verbs by which a state's forces take people in (an arrest, not an abduction: "kidnapped" stays one)

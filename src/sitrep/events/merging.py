@@ -6,6 +6,7 @@ from ..dates import within_period
 from ..taxonomy import TERRITORY_TYPES
 from .draft import _Draft
 from .lexicon import FOLDABLE, VIOLENT_PRIORITY
+from .syntax import _apart_in_time
 
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
@@ -54,6 +55,11 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
                 twin.actor1 = d.actor1 or twin.actor1
             twin.actor2 = twin.actor2 or d.actor2
+        elif twin.category == "kill" and not twin.actor1 and d.category != "kill" and _toll_retold(twin, d):
+            # "X has been killed in the city", then "he died in an explosion": the death told first
+            # is the explosion's, which says what kind of event it was
+            twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+            twin.actor1 = d.actor1
         told_in.setdefault(id(twin), {twin.sent_index}).add(d.sent_index)
         twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
         for k, v in d.counts.items():
@@ -110,6 +116,8 @@ def _one_violent(a: _Draft, b: _Draft, same_sentence: bool) -> bool:
         return False
     if a.sub_event_type not in VIOLENT_PRIORITY or b.sub_event_type not in VIOLENT_PRIORITY:
         return False
+    if _two_moments(a, b):
+        return False
     pa = a.place.place.geonameid if a.place else None
     pb = b.place.place.geonameid if b.place else None
     return pa == pb or pa is None or pb is None or (
@@ -125,7 +133,15 @@ def _within(p, q) -> bool:
         and town.admin1 == region.admin1
 
 
+def _two_moments(a: _Draft, b: _Draft) -> bool:
+    """One sentence that tells two moments: "killed in the city a week after it was liberated"."""
+    return a.sent_index == b.sent_index and _apart_in_time(
+        (a.trigger, a.sub_event_type in TERRITORY_TYPES), (b.trigger, b.sub_event_type in TERRITORY_TYPES))
+
+
 def _same_event(a: _Draft, b: _Draft, same_sentence: bool) -> bool:
+    if _two_moments(a, b):
+        return False
     if _one_violent(a, b, same_sentence) or _toll_retold(a, b):
         return True
     kind_a = a.sub_event_type or a.plover

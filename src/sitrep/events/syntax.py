@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .lexicon import _VERB_LOOKUP, LIGHT_VERBS, MONTH_WORDS
+from .lexicon import _VERB_LOOKUP, LIGHT_VERBS, MONTH_WORDS, TIME_MARKS
 
 
 def _crowd_head(tok):
@@ -209,3 +209,37 @@ def _lost_lives(tok) -> bool:
     return tok.lower_ in ("lost", "lose", "losing") and any(c.dep_ == "dobj" and c.lower_ in ("lives", "life")
                                                              for c in tok.children)
 
+
+
+def _time_clause(tok) -> tuple[set[int], bool] | None:
+    """The 'after/before/since/until ...' clause the token is in: its token indices, and whether
+    it measures the gap ("a week after the town fell"); None outside such a clause."""
+    for node in [tok, *tok.ancestors]:
+        if node.dep_ == "ROOT":
+            return None
+        mark = next((c for c in node.children if c.dep_ == "mark" and c.lower_ in TIME_MARKS), None)
+        if node.dep_ == "advcl" and mark is not None:
+            measured = _gap(node) is not None
+            return {t.i for t in node.subtree}, measured
+    return None
+
+
+def _apart_in_time(a, b) -> bool:
+    """Two triggers of one sentence told as separate moments: one sits in a clause of time that
+    the other is outside of, and the gap is measured ("killed a week after the city was
+    liberated") or one is a change of hands (``changes``: whether each trigger is one)."""
+    for x, y in ((a, b), (b, a)):
+        clause = _time_clause(x[0])
+        if clause is not None and y[0].i not in clause[0] and (clause[1] or x[1] or y[1]):
+            return True
+    return False
+
+
+def _gap(clause_head):
+    """The measured gap of a clause of time: 'a week' in 'a week after the city fell' (on the verb
+    or on its 'after'), or None."""
+    for host in [clause_head, *(c for c in clause_head.children if c.dep_ == "mark")]:
+        gap = next((c for c in host.children if c.dep_ == "npadvmod"), None)
+        if gap is not None:
+            return gap
+    return None

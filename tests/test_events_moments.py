@@ -1,0 +1,68 @@
+"""One sentence, two moments: a clause of time ("a week after the town was retaken") tells another
+event than its main clause, with its own day and no share of the main clause's toll; what someone
+went somewhere to do is a purpose, not an event; a death told first takes the kind of the blast
+told after it. Made-up reports, through the real pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitrep.model import Article
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = dt.date(2024, 2, 14)  # a Wednesday
+
+
+def _events(pipeline, text: str):
+    return pipeline.process(Article(text=text, published=PUBLISHED)).events
+
+
+def _one(events, sub: str):
+    [e] = [e for e in events if e.sub_event_type == sub]
+    return e
+
+
+def test_a_town_retaken_a_week_before_a_death_is_its_own_event_with_its_own_day(pipeline):
+    events = _events(pipeline, "A medic has been killed in Kidal a week after the town was retaken by "
+                               "government troops, his family said.")
+    retaken = _one(events, "Government regains territory")
+    assert retaken.date == "2024-02-07" and retaken.fatalities in (None, 0)
+    death = [e for e in events if e is not retaken]
+    assert death and death[0].fatalities == 1
+
+
+def test_the_gap_counts_from_the_main_clauses_own_day(pipeline):
+    events = _events(pipeline, "On Monday troops shelled Kidal, two days after rebels seized the town.")
+    assert _one(events, "Non-state actor overtakes territory").date == "2024-02-10"
+    assert _one(events, "Shelling/artillery/missile attack").date == "2024-02-12"
+
+
+def test_a_clause_of_time_with_no_measured_gap_is_the_same_event(pipeline):
+    # the positive twin: "killed after gunmen opened fire" is one attack, its toll the attack's
+    events = _events(pipeline, "Five people were killed in Kidal on Monday after gunmen opened fire on a market.")
+    [e] = events
+    assert e.fatalities == 5 and e.date == "2024-02-12"
+
+
+def test_what_a_volunteer_went_to_do_is_no_clash(pipeline):
+    events = _events(pipeline, "A nurse who travelled to Mali to fight the insurgents has been killed in "
+                               "Kidal, her brother said on Tuesday.")
+    assert "Armed clash" not in {e.sub_event_type for e in events}
+    assert any(e.fatalities == 1 for e in events)
+
+
+def test_fighters_who_fought_to_hold_a_town_did_fight(pipeline):
+    # the positive twin: the fight is told as done, and its purpose is only why
+    events = _events(pipeline, "Rebels fought government troops in Kidal on Monday to keep the town.")
+    assert _one(events, "Armed clash").date == "2024-02-12"
+
+
+def test_a_death_told_first_takes_the_kind_of_the_blast_told_next(pipeline):
+    events = _events(pipeline, "A volunteer deminer has been killed in Kidal, his colleagues said.\n\n"
+                               "He died on Tuesday morning in an explosion as his team cleared mines "
+                               "near the market.")
+    [e] = events
+    assert e.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 1
