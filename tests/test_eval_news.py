@@ -137,3 +137,23 @@ def test_admin1_agrees_however_the_export_spells_it():
     gold = {"admin1": "Rural Damascus", "country_code": "SY"}
     assert news.admin1_agrees(gold, {"admin1": "Rif Dimashq", "country_code": "SY"})
     assert not news.admin1_agrees(gold, {"admin1": "Dimashq", "country_code": "SY"})  # the city, not its countryside
+
+
+def test_the_same_country_alone_on_both_sides_is_the_same_place():
+    # the annotators' point for Mali and GeoNames' point are far apart; both say only "Mali"
+    gold = _gold(place={"name": "Mali", "country_code": "ML", "admin1": None, "lat": 17.0, "lon": -4.0,
+                        "precision": 3})
+    pred = _pred(place={"name": "Mali", "latitude": 17.5, "longitude": -3.5, "country_code": "ML",
+                        "admin1": None, "precision": 3})
+    checks = news.field_checks(gold, pred, PUB)
+    assert checks["place_25km"] and checks["admin1"]
+
+
+def test_a_country_against_a_town_or_another_country_is_not_the_same_place():
+    # the positive twin: a town in gold, the country in the prediction (or another country) disagree
+    country = {"name": "Mali", "latitude": 17.5, "longitude": -3.5, "country_code": "ML", "admin1": None,
+               "precision": 3}
+    assert not news.field_checks(_gold(), _pred(place=country), PUB)["place_25km"]
+    niger = _gold(place={"name": "Niger", "country_code": "NE", "admin1": None, "lat": 17.5, "lon": -3.5,
+                         "precision": 3})
+    assert not news.field_checks(niger, _pred(place=country), PUB)["admin1"]

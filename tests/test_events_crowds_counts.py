@@ -299,3 +299,39 @@ def test_rebels_who_occupy_a_town_take_it(pipeline):
                                       published=dt.date(2024, 3, 7)))
     [e] = result.events
     assert e.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_people_named_after_a_force_who_stage_a_protest_are_protesters(run):
+    e = main(run("On Monday, hundreds of police recruits' parents and army aspirants staged a protest in "
+                 "Rohtak against the new enlistment rules."))
+    assert e["sub_event_type"] == "Peaceful protest" and e["actor1"].startswith("Protesters")
+
+
+def test_soldiers_who_stage_a_march_hold_no_protest(run):
+    # the positive twin: the head of the phrase is the force itself
+    assert subs(run("On Monday, soldiers and police staged a march through Rohtak.")) == []
+
+
+def test_a_protest_joined_to_the_light_verbs_object_is_held(run):
+    e = main(run("On Monday, over a hundred pupils staged walk-outs and demonstrations at two schools in "
+                 "Atlanta against gun violence."))
+    assert e["sub_event_type"] == "Peaceful protest"
+
+
+def test_a_crowd_that_sets_up_a_protest_camp_holds_a_protest(run):
+    e = main(run("On Monday, about 80 farmers set up a protest camp in the main square of Lima to demand "
+                 "land titles."))
+    assert e["sub_event_type"] == "Peaceful protest" and e["date"] == "2023-03-06"
+
+
+def test_a_protest_camp_only_planned_or_described_is_no_protest(run):
+    # the positive twins: a plan, and a camp that is only the subject of a description
+    assert subs(run("Farmers plan to set up a protest camp in Lima next week.")) == []
+    assert subs(run("The protest camp in Lima has become a symbol of the movement.")) == []
+
+
+def test_forces_who_fire_tear_gas_to_disperse_a_crowd_intervene(run):
+    # a dispersal told as the purpose of the firing still happened
+    e = main(run("On Monday, thousands of demonstrators marched in Omdurman against the coup. Police fired "
+                 "tear gas and live rounds to disperse the crowd, and 20 people were injured."))
+    assert e["sub_event_type"] in ("Protest with intervention", "Excessive force against protesters")

@@ -66,3 +66,22 @@ def test_a_death_told_first_takes_the_kind_of_the_blast_told_next(pipeline):
                                "near the market.")
     [e] = events
     assert e.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 1
+
+
+def test_a_protest_told_as_a_purpose_was_held(pipeline):
+    # the exception to purposes: driving tractors into a city "to protest" is the protest
+    events = _events(pipeline, "On Monday farmers drove their tractors into the centre of Lille to protest "
+                               "against low milk prices.")
+    assert _one(events, "Peaceful protest").date == "2024-02-12"
+
+
+def test_a_capture_someone_went_to_help_in_is_no_event(pipeline):
+    events = _events(pipeline, "A medic who travelled to Mali in August to help in the recapture of Kidal has "
+                               "died there, his family said on Tuesday.")
+    assert not [e for e in events if "territory" in (e.sub_event_type or "")]
+
+
+def test_a_capture_someone_helped_in_did_happen(pipeline):
+    # the positive twin: the verb the noun hangs on tells it as done
+    events = _events(pipeline, "On Monday, militia fighters helped in the recapture of Kidal by government troops.")
+    assert _one(events, "Government regains territory").date == "2024-02-12"

@@ -325,3 +325,19 @@ def test_gas_fired_at_fighters_near_a_town_is_not_coded_as_on_civilians(run):
     [e] = run("Government forces fired shells filled with chlorine at rebel fighters near Sarmin on Sunday, "
               "rescuers said.")
     assert e.sub_event_type == "Chemical weapon" and not (e.actor2 or "").startswith("Civilians")
+
+
+# ---- a salvo intercepted: the air defences that stopped it were its target -----------------
+
+def test_missiles_intercepted_over_a_city_make_the_states_forces_the_other_side(run):
+    e = one(run("On Wednesday, rebels fired three rockets at Kidal that were intercepted over the town, "
+                "the army said."))
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+    assert e.actor2 == "Military Forces of Mali"
+
+
+def test_missiles_fired_at_a_city_with_no_interception_name_no_other_side(run):
+    # the positive twin: nothing says who was hit, so actor2 stays empty
+    e = one(run("On Wednesday, rebels fired three rockets at Kidal, the army said."))
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+    assert e.actor2 is None

@@ -220,7 +220,7 @@ def _date_for(tok, sent, published, _main_only: bool = False):
     chain = [tok]
     t = tok
     while t.head.i != t.i and (t.dep_ not in ("relcl", "advcl", "acl", "appos", "parataxis") or _participial(t)
-                               or _at_the_same_time(t)) and not (
+                               or _at_the_same_time(t) or _purpose_of(t)) and not (
             t.dep_ == "conj" and not (t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))):
         t = t.head  # "In 2003 militias attacked X and burned Y": coordinated verbs share the date
         chain.append(t)
@@ -260,6 +260,11 @@ def _date_for(tok, sent, published, _main_only: bool = False):
     if best is None and not _main_only:
         best = _dated_by_gap(tok, sent, published)
     return best
+
+
+def _purpose_of(t) -> bool:
+    """'drove into the city on Monday to protest': an infinitive of purpose shares its verb's day."""
+    return t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
 
 
 GAP_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}  # units of a measured gap, in days

@@ -33,11 +33,21 @@ def not_a_prospect(f: Frame, state: ArticleState) -> bool:
 
 def not_a_purpose(f: Frame, state: ArticleState) -> bool:
     """'a volunteer who went to Syria to fight the group', 'troops sent to retake the town': what
-    someone went or was sent to do is a purpose, not a report that it was done."""
-    tok = f.tok
-    if not f.is_verb or tok.dep_ not in ("advcl", "acl"):
+    someone went or was sent to do is a purpose, not a report that it was done. A protest and its
+    dispersal are the exceptions: 'drove tractors into the city to protest against prices' tells a
+    protest held, 'fired tear gas to disperse the crowd' the crowd dispersed."""
+    if f.category in ("protest", "disperse"):
         return True
-    return not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    # the trigger's own verb, or the verb a noun trigger hangs on ("went to help in the liberation of X")
+    for a in [f.tok, *f.tok.ancestors][:4]:
+        if a.dep_ == "ROOT":
+            return True
+        if a.dep_ in ("advcl", "acl") and a.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in a.children):
+            return False
+        if a.pos_ in ("VERB", "AUX") and a.i != f.tok.i:
+            return True  # a verb of its own tells the noun's event ("helped in the liberation")
+    return True
 
 
 def not_a_charge(f: Frame, state: ArticleState) -> bool:

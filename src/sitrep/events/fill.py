@@ -76,7 +76,9 @@ def status(d: _Draft, f: Frame, state: ArticleState) -> bool:
     ancestors = [a.lower_ for a in tok.ancestors]
     done_noun = not f.is_verb and f.category in DONE_WHEN_ANNOUNCED and any(
         c.dep_ == "poss" or c.lower_ == "the" for c in tok.children) and bool(set(ancestors[:2]) & REPORT_VERBS)
-    if aux_words & FUTURE or (not f.is_verb and set(ancestors[:2]) & PLAN_VERBS and not done_noun) or \
+    # "set up a protest camp" sets nothing for later ("is set to attack" does)
+    planned_by = {a.lower_ for a in list(tok.ancestors)[:2] if not any(c.dep_ == "prt" for c in a.children)}
+    if aux_words & FUTURE or (not f.is_verb and planned_by & PLAN_VERBS and not done_noun) or \
             (tok.dep_ == "xcomp" and tok.head.lower_ in PLAN_VERBS | DIRECTIVE_VERBS) or \
             ("to" in aux_words and tok.head.lower_ in PLAN_VERBS):
         d.status = "planned"
@@ -251,6 +253,11 @@ def kind(d: _Draft, f: Frame, state: ArticleState) -> bool:
         return False
     if d.plover is None:
         d.plover = PLOVER_OF_SUB.get(d.sub_event_type)
+    if d.actor1 is None and f.category == "defuse" and f.tok.lower_.startswith("intercept") and \
+            d.place is not None and d.place.place.country_code:
+        # "missiles fired at the capital were intercepted": by the air defences of the state hit
+        d.actor1 = act.normalise("forces", state.ctx, military_default=True,
+                                 country_hint=d.place.place.country_code)
     d.confidence = 0.5 + 0.1 * bool(d.actor1) + 0.1 * bool(d.place) + 0.1 * bool(d.when) + 0.1 * f.is_verb
     return True
 

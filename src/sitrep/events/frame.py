@@ -27,7 +27,7 @@ from .clauses import (
     _passive_subject,
     _state_not_event,
 )
-from .kinds import PROTEST_NOUNS, _is_crowd, _is_forces, _labour_strike
+from .kinds import PROTEST_NOUNS, _forces_head, _is_crowd, _is_forces, _labour_strike
 from .lexicon import (
     AGREEMENT_NOUNS,
     ARTILLERY_NOUNS,
@@ -57,6 +57,7 @@ from .deeds import (
 )
 from .state import ArticleState
 from .syntax import (
+    _protest_gathering,
     _after_light_verb,
     _antecedent,
     _clause_head,
@@ -304,7 +305,7 @@ def crowd(f: Frame, state: ArticleState) -> bool:
             return False
         f.category = "protest"
     # "troops marched into the town" is no protest; "police broke up a protest" is one
-    return f.dispersal or not (f.category == "protest" and f.subj is not None and _is_forces(f.subj)
+    return f.dispersal or not (f.category == "protest" and f.subj is not None and _forces_head(f.subj)
                                and (f.is_verb or _after_light_verb(f.tok)))
 
 
@@ -439,7 +440,8 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
     if tok.lower_ in ARTILLERY_NOUNS and _governing_verb(tok) not in FIRE_VERBS:
         return False  # "the remains of a rocket", "the weapon was a missile"
     if tok.dep_ == "compound":
-        return False
+        # "set up a protest camp", "held a protest march": the crowd's own gathering, reported as done
+        return f.category == "protest" and _protest_gathering(tok)
     if state.events_before and tok.dep_ in ("dobj", "pobj", "attr") and refers_back(tok):
         return False  # "condemned the attack", "called the strike a war crime": an event told before
     anchored = any(c.dep_ in ("poss", "compound", "amod", "nummod", "prep") for c in tok.children)

@@ -81,6 +81,27 @@ def _is_forces(tok) -> bool:
     return bool(words & (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"})
 
 
+PARTITIVES = {"members", "member", "units", "unit", "some", "dozens", "hundreds", "scores", "group", "groups"}
+
+
+def _forces_head(tok) -> bool:
+    """The phrase names forces by its head, not by a modifier: 'soldiers', 'police and troops',
+    'members of the army' are forces; 'army aspirants', 'police widows' are people named after them."""
+    from ..actors import GUNMEN, INSURGENTS, MILITARY, POLICE
+    forces = (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"}
+    if tok is None:
+        return False
+    heads = [tok]
+    for h in heads:  # the head and its conjuncts ("police and troops"), not nouns inside modifiers
+        heads.extend(c for c in h.children if c.dep_ == "conj")
+        words = {h.lower_} | {f"{c.lower_} {h.lower_}" for c in h.children if c.dep_ in ("compound", "amod")}
+        if words & forces:
+            return True
+        if h.lower_ in PARTITIVES and _forces_head(_prep_object(h, ("of",))):
+            return True
+    return False
+
+
 def _labour_strike(tok) -> bool:
     """'a general strike', 'workers went on strike', 'teachers staged a strike': a protest, not a missile."""
     doc = tok.doc

@@ -201,6 +201,12 @@ LIGHT_VERBS = {"stage", "staged", "stages", "staging", "hold", "held", "holds", 
                "call", "called", "calling", "announce", "announced", "went", "go", "going", "kept"}
 
 
+# what a crowd sets up or holds "in protest": "set up a protest camp", "held a protest march"
+PROTEST_GATHERINGS = {"camp", "camps", "march", "marches", "rally", "rallies", "vigil", "vigils", "sit-in",
+                      "picket", "pickets", "caravan", "convoy", "tent", "tents", "encampment"}
+SET_UP_VERBS = {"set", "sets", "setting", "pitched", "pitch", "erected", "erect", "formed", "form"}
+
+
 CROWD_WORDS = {"people", "residents", "members", "workers", "supporters", "students", "activists", "farmers",
                "drivers", "traders", "vendors", "teachers", "employees", "citizens", "villagers", "locals",
                "women", "youths", "youth", "crowd", "crowds", "relatives", "families", "parents", "pensioners",

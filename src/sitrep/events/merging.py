@@ -55,7 +55,13 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
                 twin.actor1 = d.actor1 or twin.actor1
             twin.actor2 = twin.actor2 or d.actor2
-        elif twin.category == "kill" and not twin.actor1 and d.category != "kill" and _toll_retold(twin, d):
+            stopped = next((x for x in (d, twin) if x.category == "defuse" and
+                            x.trigger.lower_.startswith("intercept")), None)
+            if stopped is not None and twin.sub_event_type in SALVOS and twin.actor2 is None and \
+                    stopped.actor1 not in (None, twin.actor1):
+                twin.actor2 = stopped.actor1  # the forces that intercepted the salvo were its target
+        elif twin.category == "kill" and not twin.actor1 and d.sub_event_type in LETHAL_KINDS and \
+                _toll_retold(twin, d):
             # "X has been killed in the city", then "he died in an explosion": the death told first
             # is the explosion's, which says what kind of event it was
             twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
@@ -108,6 +114,9 @@ def _salvo_stopped(fired: _Draft, stopped: _Draft) -> bool:
 
 
 SALVOS = ("Air/drone strike", "Shelling/artillery/missile attack")
+# the kinds of event a death told before it can be part of (not a seizure of arms, nor a change of hands)
+LETHAL_KINDS = ("Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling/artillery/missile attack",
+                "Remote explosive/landmine/IED", "Grenade")
 
 
 def _one_violent(a: _Draft, b: _Draft, same_sentence: bool) -> bool:

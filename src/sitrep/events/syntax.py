@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .lexicon import _VERB_LOOKUP, LIGHT_VERBS, MONTH_WORDS, TIME_MARKS
+from .lexicon import _VERB_LOOKUP, LIGHT_VERBS, MONTH_WORDS, PROTEST_GATHERINGS, SET_UP_VERBS, TIME_MARKS
 
 
 def _crowd_head(tok):
@@ -46,8 +46,18 @@ def _after_light_verb(tok) -> bool:
         if t.lower_ in LIGHT_VERBS:
             return True
         if t.pos_ in ("VERB", "AUX") or t.is_punct:
-            return False
-    return False
+            break
+    # "staged walk-outs and demonstrations": a noun joined to the light verb's object
+    first = tok.head
+    return tok.dep_ == "conj" and first.pos_ in ("NOUN", "PROPN") and first.i < tok.i and (
+        (first.dep_ == "dobj" and first.head.lower_ in LIGHT_VERBS) or _after_light_verb(first))
+
+
+def _protest_gathering(tok) -> bool:
+    """'set up a protest camp', 'held a protest vigil': the noun names the gathering a crowd set up."""
+    gathering = tok.head
+    return tok.dep_ == "compound" and gathering.lower_ in PROTEST_GATHERINGS and gathering.dep_ == "dobj" and \
+        gathering.head.lower_ in SET_UP_VERBS | LIGHT_VERBS
 
 
 def _clause_head(tok):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..taxonomy import MULTIWORD, TRIGGER_INDEX
 from .clauses import _hypothetical_noun
 from .lexicon import _NOUN_LOOKUP, _VERB_LOOKUP, CHROME, POLITICAL, TERMINAL, WRAP_WIDTH
-from .syntax import _after_light_verb, _is_month, _verbal
+from .syntax import _after_light_verb, _is_month, _protest_gathering, _verbal
 
 
 def is_content(sent) -> bool:
@@ -83,7 +83,7 @@ def triggers(sent):
             continue  # "On 3 March", "the Rally party": a name or a date, not a report
         if _is_month(tok):
             continue
-        light = pos == "noun" and _after_light_verb(tok)
+        light = pos == "noun" and (_after_light_verb(tok) or (category == "protest" and _protest_gathering(tok)))
         if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and not light:
             continue  # "the occupied city", "the besieged town": a description, not a report
         if tok.dep_ == "acl" and tok.tag_ == "VBN" and category in POLITICAL:
