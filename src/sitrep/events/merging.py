@@ -15,20 +15,11 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     told_in: dict[int, set[int]] = {}  # the sentences each kept draft was told in, its own and its twins'
     for d in drafts:
-        twin = None
-        # a twin told again in d's sentence counts as told there only for the salvo that sentence
-        # says was intercepted; otherwise a shelling quoted after a clash would retype the clash
-        here = {id(o) for o in out if o.sent_index == d.sent_index or (
-            d.sent_index in told_in.get(id(o), ()) and (_salvo_stopped(o, d) or _salvo_stopped(d, o)))}
-        for o in [o for o in out if id(o) in here] + [o for o in out if id(o) not in here]:
-            if _same_event(o, d, id(o) in here):
-                twin = o
-                break
+        twin, told_here = _find_twin(d, out, told_in)
         if twin is None:
             out.append(d)
             told_in[id(d)] = {d.sent_index}
             continue
-        told_here = id(twin) in here  # (a pair's own: it holds when the two swap places below)
         if d.category in FOLDABLE and twin.category not in FOLDABLE or twin.category in FOLDABLE and d.category not in FOLDABLE:
             if twin.category in FOLDABLE:  # keep the territory event as the twin
                 out[out.index(twin)] = d
@@ -38,55 +29,79 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 # the losing side's own retreat at that place acknowledges the loss
                 twin.claim = "confirmed"
                 twin.notes.append("the losing side withdrew")
-        if twin.sub_event_type in PROTEST_TYPES and d.sub_event_type in PROTEST_TYPES and \
-                PROTEST_TYPES.index(d.sub_event_type) < PROTEST_TYPES.index(twin.sub_event_type):
-            # one protest told twice: what the forces did decides its type (the codebook's order)
-            twin.sub_event_type, twin.plover, twin.actor2 = d.sub_event_type, d.plover, d.actor2 or twin.actor2
-        if _one_violent(twin, d, told_here):
-            rank = VIOLENT_PRIORITY.index
-            # "rebels clashed with troops, killing six": the killing is the clash's, not an attack
-            told_as_clash = {twin.sub_event_type, d.sub_event_type} == {"Attack", "Armed clash"} and any(
-                x.category == "clash" and x.sub_event_type == "Armed clash" for x in (twin, d)) and not any(
-                x.sub_event_type == "Attack" and (x.actor2 or "").startswith("Civilians") for x in (twin, d))
-            if told_as_clash and twin.sub_event_type == "Attack":
-                twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
-            elif (rank(d.sub_event_type) < rank(twin.sub_event_type) and not told_as_clash and
-                  not _salvo_stopped(twin, d)) or _salvo_stopped(d, twin):
-                twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
-                twin.actor1 = d.actor1 or twin.actor1
-            twin.actor2 = twin.actor2 or d.actor2
-            stopped = next((x for x in (d, twin) if x.category == "defuse" and
-                            x.trigger.lower_.startswith("intercept")), None)
-            if stopped is not None and twin.sub_event_type in SALVOS and twin.actor2 is None and \
-                    stopped.actor1 not in (None, twin.actor1):
-                twin.actor2 = stopped.actor1  # the forces that intercepted the salvo were its target
-        elif twin.category == "kill" and not twin.actor1 and d.sub_event_type in LETHAL_KINDS and \
-                _toll_retold(twin, d):
-            # "X has been killed in the city", then "he died in an explosion": the death told first
-            # is the explosion's, which says what kind of event it was
-            twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
-            twin.actor1 = d.actor1
+        _take_kind(twin, d, told_here)
         told_in.setdefault(id(twin), {twin.sent_index}).add(d.sent_index)
-        twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
-        for k, v in d.counts.items():
-            twin.counts[k] = max(twin.counts.get(k, 0), v)
-        if twin.place is None or (d.place_direct and not twin.place_direct) or (
-                d.place is not None and twin.place.place.is_country and not d.place.place.is_country):
-            twin.place, twin.place_direct = d.place or twin.place, d.place_direct or twin.place_direct
-        # the finer day wins; but the event's own day beats the day its statement was made (a retreat
-        # folded into a capture is another act, and its day is only the loss's latest one)
-        own_day = d.report_dated != twin.report_dated and FOLDABLE.isdisjoint((d.category, twin.category))
-        if twin.when is None or (d.when is not None and (
-                (own_day and twin.report_dated) or (not own_day and d.when.precision < twin.when.precision))):
-            twin.when, twin.report_dated = d.when, d.report_dated
-        if d.category not in FOLDABLE:
-            twin.actor1 = twin.actor1 or d.actor1
-            twin.actor2 = twin.actor2 or d.actor2
-        if d.claim == "confirmed" or (twin.claim == "reported" and d.claim != "reported"):
-            twin.claim = d.claim if twin.claim != "claimed" or d.claim == "confirmed" else twin.claim
-            twin.claimed_by = twin.claimed_by or d.claimed_by
-        twin.confidence = min(0.95, max(twin.confidence, d.confidence) + 0.05)
+        _fold(twin, d)
     return out
+
+
+def _find_twin(d: _Draft, out: list[_Draft], told_in: dict[int, set[int]]) -> tuple[_Draft | None, bool]:
+    """The kept draft that ``d`` retells, if any, and whether the two are told in one sentence
+    (a pair's own flag: it holds when a retreat and its capture swap places)."""
+    # a twin told again in d's sentence counts as told there only for the salvo that sentence
+    # says was intercepted; otherwise a shelling quoted after a clash would retype the clash
+    here = {id(o) for o in out if o.sent_index == d.sent_index or (
+        d.sent_index in told_in.get(id(o), ()) and (_salvo_stopped(o, d) or _salvo_stopped(d, o)))}
+    for o in [o for o in out if id(o) in here] + [o for o in out if id(o) not in here]:
+        if _same_event(o, d, id(o) in here):
+            return o, id(o) in here
+    return None, False
+
+
+def _take_kind(twin: _Draft, d: _Draft, told_here: bool) -> None:
+    """What kind of event the pair is: the codebook's order for one protest or one violent report
+    told twice; the lethal event a death told before it belongs to."""
+    if twin.sub_event_type in PROTEST_TYPES and d.sub_event_type in PROTEST_TYPES and \
+            PROTEST_TYPES.index(d.sub_event_type) < PROTEST_TYPES.index(twin.sub_event_type):
+        # one protest told twice: what the forces did decides its type (the codebook's order)
+        twin.sub_event_type, twin.plover, twin.actor2 = d.sub_event_type, d.plover, d.actor2 or twin.actor2
+    if _one_violent(twin, d, told_here):
+        rank = VIOLENT_PRIORITY.index
+        # "rebels clashed with troops, killing six": the killing is the clash's, not an attack
+        told_as_clash = {twin.sub_event_type, d.sub_event_type} == {"Attack", "Armed clash"} and any(
+            x.category == "clash" and x.sub_event_type == "Armed clash" for x in (twin, d)) and not any(
+            x.sub_event_type == "Attack" and (x.actor2 or "").startswith("Civilians") for x in (twin, d))
+        if told_as_clash and twin.sub_event_type == "Attack":
+            twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+        elif (rank(d.sub_event_type) < rank(twin.sub_event_type) and not told_as_clash and
+              not _salvo_stopped(twin, d)) or _salvo_stopped(d, twin):
+            twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+            twin.actor1 = d.actor1 or twin.actor1
+        twin.actor2 = twin.actor2 or d.actor2
+        stopped = next((x for x in (d, twin) if x.category == "defuse" and
+                        x.trigger.lower_.startswith("intercept")), None)
+        if stopped is not None and twin.sub_event_type in SALVOS and twin.actor2 is None and \
+                stopped.actor1 not in (None, twin.actor1):
+            twin.actor2 = stopped.actor1  # the forces that intercepted the salvo were its target
+    elif twin.category == "kill" and not twin.actor1 and d.sub_event_type in LETHAL_KINDS and \
+            _toll_retold(twin, d):
+        # "X has been killed in the city", then "he died in an explosion": the death told first
+        # is the explosion's, which says what kind of event it was
+        twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
+        twin.actor1 = d.actor1
+
+
+def _fold(twin: _Draft, d: _Draft) -> None:
+    """Fold ``d``'s evidence, counts, place, day, sides and claim into its twin."""
+    twin.evidence.extend(e for e in d.evidence if e not in twin.evidence)
+    for k, v in d.counts.items():
+        twin.counts[k] = max(twin.counts.get(k, 0), v)
+    if twin.place is None or (d.place_direct and not twin.place_direct) or (
+            d.place is not None and twin.place.place.is_country and not d.place.place.is_country):
+        twin.place, twin.place_direct = d.place or twin.place, d.place_direct or twin.place_direct
+    # the finer day wins; but the event's own day beats the day its statement was made (a retreat
+    # folded into a capture is another act, and its day is only the loss's latest one)
+    own_day = d.report_dated != twin.report_dated and FOLDABLE.isdisjoint((d.category, twin.category))
+    if twin.when is None or (d.when is not None and (
+            (own_day and twin.report_dated) or (not own_day and d.when.precision < twin.when.precision))):
+        twin.when, twin.report_dated = d.when, d.report_dated
+    if d.category not in FOLDABLE:
+        twin.actor1 = twin.actor1 or d.actor1
+        twin.actor2 = twin.actor2 or d.actor2
+    if d.claim == "confirmed" or (twin.claim == "reported" and d.claim != "reported"):
+        twin.claim = d.claim if twin.claim != "claimed" or d.claim == "confirmed" else twin.claim
+        twin.claimed_by = twin.claimed_by or d.claimed_by
+    twin.confidence = min(0.95, max(twin.confidence, d.confidence) + 0.05)
 
 
 PROTEST_TYPES = ("Excessive force against protesters", "Protest with intervention", "Peaceful protest")
