@@ -81,3 +81,21 @@ def test_rebels_who_clash_with_troops_fight_an_armed_clash(pipeline):
     text = "Rebel fighters clashed with troops near the town of Kidal on Monday."
     [e] = pipeline.process(Article(text=text, published=dt.date(2024, 3, 7))).events
     assert e.sub_event_type == "Armed clash"
+
+
+@pytest.mark.slow
+def test_livestock_taken_by_militants_is_looting_not_a_town_taken(pipeline):
+    out = pipeline.process(Article(text="Militants seized cattle belonging to herders near Djibo on Saturday, "
+                                        "residents said.", published=PUBLISHED)).events
+    assert [e.sub_event_type for e in out] == ["Looting/property destruction"]
+
+
+@pytest.mark.slow
+def test_a_town_seized_by_militants_is_taken_and_a_police_seizure_is_no_event(pipeline):
+    # the positive twins: a place seized changes hands; goods the police seize make no event
+    out = pipeline.process(Article(text="Militants seized the town of Djibo on Saturday, residents said.",
+                                   published=PUBLISHED)).events
+    assert [e.sub_event_type for e in out] == ["Non-state actor overtakes territory"]
+    out = pipeline.process(Article(text="Police seized two trucks loaded with cannabis near Djibo on Saturday.",
+                                   published=PUBLISHED)).events
+    assert not out

@@ -341,3 +341,16 @@ def test_missiles_fired_at_a_city_with_no_interception_name_no_other_side(run):
     e = one(run("On Wednesday, rebels fired three rockets at Kidal, the army said."))
     assert e.sub_event_type == "Shelling/artillery/missile attack"
     assert e.actor2 is None
+
+
+# ---- both sides firing ----------------------------------------------------------------------
+
+def test_gunmen_who_exchange_fire_with_police_fight_an_armed_clash(run):
+    e = one(run("On Tuesday, two armed men exchanged fire with military police in the port district "
+                "of Natal."))
+    assert e.sub_event_type == "Armed clash" and e.actor2 == "Police Forces of Brazil"
+
+
+def test_leaders_who_exchange_views_fight_nothing(run):
+    # the positive twin: only fire, gunfire or shots exchanged make a clash
+    assert run("On Tuesday, the two governors exchanged views on security in Natal.") == []

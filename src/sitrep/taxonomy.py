@@ -100,6 +100,10 @@ def inflect(verb: str) -> set[str]:
 FIRED_AT = ["opened fire", "open fire", "opens fire", "opening fire", "fired on", "fired at", "fired upon",
             "fires on", "fire on", "firing on", "firing at", "shot at", "shooting at"]
 
+# "gunmen exchanged fire with the police": both sides fired, a clash
+EXCHANGED_FIRE = [f"{v} {n}" for v in ("exchanged", "exchange", "exchanges", "exchanging", "traded", "trade",
+                                       "trades", "trading") for n in ("fire", "gunfire", "shots")]
+
 # "the patrol came under fire": the subject is the target
 UNDER_FIRE = [f"{v} under {n}" for v in ("came", "come", "comes", "coming") for n in ("fire", "attack")]
 
@@ -125,7 +129,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "clash": (["clash", "fight", "battle", "ambush", "engage", "repel", "repulse", "skirmish"],
               ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish",
                "shoot-out", "shoot-outs", "shootout", "shootouts", "gun battle", "gun battles", "gunbattle",
-               "firefights", "gunfights", "exchange of fire"]),
+               "firefights", "gunfights", "exchange of fire", *EXCHANGED_FIRE]),
     "attack": (["attack", "raid", "assault", "target", "stab", "torture", "flog"],
                ["attack", "raid", "massacre", "ambush",
                 "beat up", "beaten up", "beating up", "beats up", "was beaten", "were beaten", "been beaten",

@@ -77,6 +77,11 @@ BACK_DETERMINERS = {"the", "this", "that", "these", "those", "such"}
 CHARACTERISE = {"call", "called", "calls", "calling", "describe", "described", "describes", "label", "labelled",
                 "labeled", "term", "termed", "brand", "branded", "dub", "dubbed", "denounce", "denounced"}
 SEIZED_THINGS = {"weapons", "arms", "ammunition", "drugs", "explosives", "cache"}
+# what is looted, not captured: "militants seized livestock", "gunmen seized a motorcycle"
+LOOTED_THINGS = {"livestock", "cattle", "cows", "goats", "sheep", "camels", "animals", "vehicle", "vehicles", "car",
+                 "cars", "motorcycle", "motorcycles", "motorbike", "motorbikes", "truck", "trucks", "goods",
+                 "property", "belongings", "food", "grain", "crops", "harvest", "money", "cash", "phones",
+                 "valuables", "jewellery", "jewelry", "supplies"}
 HELD_PLACES = {"prison", "jail", "camp", "compound"}
 BASE_WORDS = {"base", "headquarters", "outpost", "camp", "bases"}
 NOT_A_FIRING = {"stun", "flash", "smoke", "sound"}  # "stun grenade": crowd control
@@ -383,6 +388,10 @@ def what_was_taken(f: Frame, state: ArticleState) -> bool:
         f.category = "abduct"
     elif f.obj is not None and f.obj.lower_ in SEIZED_THINGS:
         f.category = "defuse"
+    elif f.is_verb and f.obj is not None and f.obj.lower_ in LOOTED_THINGS and not f.is_place(f.obj):
+        if f.subj is not None and f.subj.lower_ in act.POLICE:
+            return False  # "police seized two trucks": an enforcement seizure, no territory, no looting
+        f.category = "destroy"  # property taken by an armed group, troops or a crowd is looting, not territory
     return True
 
 

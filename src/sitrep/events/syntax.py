@@ -132,10 +132,12 @@ def _object(tok):
 
 
 def _prep_object(tok, preps):
+    """The object of the token's first preposition in ``preps`` that names no day or hour ("clashed
+    on Tuesday with the police": the police)."""
     for c in tok.children:
         if c.dep_ in ("prep", "dative") and c.lower_ in preps:
             for g in c.children:
-                if g.dep_ == "pobj":
+                if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME"):
                     return g
     return None
 
