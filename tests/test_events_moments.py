@@ -85,3 +85,10 @@ def test_a_capture_someone_helped_in_did_happen(pipeline):
     # the positive twin: the verb the noun hangs on tells it as done
     events = _events(pipeline, "On Monday, militia fighters helped in the recapture of Kidal by government troops.")
     assert _one(events, "Government regains territory").date == "2024-02-12"
+
+
+def test_a_kidnapping_told_in_a_clause_of_its_own_under_a_purpose_happened(pipeline):
+    # the verb of its own tells it done, though the phrase it describes hangs on a purpose
+    events = _events(pipeline, "The rebels asked for a commission to receive the engineer, who was kidnapped "
+                               "by the group in Kidal on Monday.")
+    assert _one(events, "Abduction/forced disappearance").date == "2024-02-12"

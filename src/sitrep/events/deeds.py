@@ -38,16 +38,11 @@ def not_a_purpose(f: Frame, state: ArticleState) -> bool:
     protest held, 'fired tear gas to disperse the crowd' the crowd dispersed."""
     if f.category in ("protest", "disperse"):
         return True
-    # the trigger's own verb, or the verb a noun trigger hangs on ("went to help in the liberation of X")
-    for a in [f.tok, *f.tok.ancestors][:4]:
-        if a.dep_ == "ROOT":
-            return True
-        if a.dep_ in ("advcl", "acl") and a.pos_ in ("VERB", "AUX") and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in a.children):
-            return False
-        if a.pos_ in ("VERB", "AUX") and a.i != f.tok.i:
-            return True  # a verb of its own tells the noun's event ("helped in the liberation")
-    return True
+    # the trigger's own verb, or the first verb a noun trigger hangs on ("went to help in the
+    # liberation of X"; "helped in the liberation" tells it done)
+    verb = f.tok if f.is_verb else next((a for a in list(f.tok.ancestors)[:3] if a.pos_ in ("VERB", "AUX")), None)
+    return verb is None or not (verb.dep_ in ("advcl", "acl") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
 
 
 def not_a_charge(f: Frame, state: ArticleState) -> bool:
