@@ -9,9 +9,8 @@ relative clause of its own).
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 
 from ..dates import When, resolve
 from ..nlp import sentence_ents
@@ -277,8 +276,10 @@ def _dated_by_gap(tok, sent, published):
     clause = _time_clause(tok)
     if clause is None or not clause[1]:
         return None
-    head = next(t for t in [tok, *tok.ancestors] if t.dep_ == "advcl" and t.i in clause[0] and
-                t.head.i not in clause[0])
+    head = next((t for t in [tok, *tok.ancestors] if t.dep_ == "advcl" and t.i in clause[0] and
+                 t.head.i not in clause[0]), None)
+    if head is None:
+        return None
     mark = next((c.lower_ for c in head.children if c.dep_ == "mark"), "")
     days = _gap_days(_gap(head))
     if days is None or mark not in ("after", "before"):

@@ -222,7 +222,6 @@ def _lost_lives(tok) -> bool:
                                                              for c in tok.children)
 
 
-
 def _time_clause(tok) -> tuple[set[int], bool] | None:
     """The 'after/before/since/until ...' clause the token is in: its token indices, and whether
     it measures the gap ("a week after the town fell"); None outside such a clause."""
@@ -239,7 +238,8 @@ def _time_clause(tok) -> tuple[set[int], bool] | None:
 def _apart_in_time(a, b) -> bool:
     """Two triggers of one sentence told as separate moments: one sits in a clause of time that
     the other is outside of, and the gap is measured ("killed a week after the city was
-    liberated") or one is a change of hands (``changes``: whether each trigger is one)."""
+    liberated") or one of them is a change of hands. ``a`` and ``b`` are (trigger token, whether
+    its event is a change of hands)."""
     for x, y in ((a, b), (b, a)):
         clause = _time_clause(x[0])
         if clause is not None and y[0].i not in clause[0] and (clause[1] or x[1] or y[1]):
