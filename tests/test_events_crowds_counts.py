@@ -302,8 +302,8 @@ def test_rebels_who_occupy_a_town_take_it(pipeline):
 
 
 def test_people_named_after_a_force_who_stage_a_protest_are_protesters(run):
-    e = main(run("On Monday, hundreds of police recruits' parents and army aspirants staged a protest in "
-                 "Rohtak against the new enlistment rules."))
+    e = main(run("On Monday, army pensioners and police widows staged a protest in Rohtak over unpaid "
+                 "pensions."))
     assert e["sub_event_type"] == "Peaceful protest" and e["actor1"].startswith("Protesters")
 
 
@@ -313,14 +313,14 @@ def test_soldiers_who_stage_a_march_hold_no_protest(run):
 
 
 def test_a_protest_joined_to_the_light_verbs_object_is_held(run):
-    e = main(run("On Monday, over a hundred pupils staged walk-outs and demonstrations at two schools in "
-                 "Atlanta against gun violence."))
+    e = main(run("On Monday, pupils at three secondary schools in Leeds held sit-ins and marches against "
+                 "exam changes."))
     assert e["sub_event_type"] == "Peaceful protest"
 
 
 def test_a_crowd_that_sets_up_a_protest_camp_holds_a_protest(run):
-    e = main(run("On Monday, about 80 farmers set up a protest camp in the main square of Lima to demand "
-                 "land titles."))
+    e = main(run("On Monday, about 80 farmers pitched a protest camp outside the agriculture ministry in "
+                 "Lima over land titles."))
     assert e["sub_event_type"] == "Peaceful protest" and e["date"] == "2023-03-06"
 
 
@@ -332,6 +332,6 @@ def test_a_protest_camp_only_planned_or_described_is_no_protest(run):
 
 def test_forces_who_fire_tear_gas_to_disperse_a_crowd_intervene(run):
     # a dispersal told as the purpose of the firing still happened
-    e = main(run("On Monday, thousands of demonstrators marched in Omdurman against the coup. Police fired "
-                 "tear gas and live rounds to disperse the crowd, and 20 people were injured."))
+    e = main(run("On Monday, riot police sprayed water cannon to disperse hundreds of teachers marching on "
+                 "parliament in Nairobi."))
     assert e["sub_event_type"] in ("Protest with intervention", "Excessive force against protesters")

@@ -25,13 +25,13 @@ def _one(events, sub: str):
     return e
 
 
-def test_a_town_retaken_a_week_before_a_death_is_its_own_event_with_its_own_day(pipeline):
-    events = _events(pipeline, "A medic has been killed in Kidal a week after the town was retaken by "
-                               "government troops, his family said.")
+def test_a_town_retaken_days_before_a_blast_is_its_own_event_with_its_own_day(pipeline):
+    events = _events(pipeline, "Two aid workers died in a blast in Kidal on Friday, nine days after government "
+                               "troops retook the town.")
     retaken = _one(events, "Government regains territory")
-    assert retaken.date == "2024-02-07" and retaken.fatalities in (None, 0)
-    death = [e for e in events if e is not retaken]
-    assert death and death[0].fatalities == 1
+    assert retaken.date == "2024-01-31" and retaken.fatalities in (None, 0)
+    blast = _one(events, "Remote explosive/landmine/IED")
+    assert blast.date == "2024-02-09" and blast.fatalities == 2
 
 
 def test_the_gap_counts_from_the_main_clauses_own_day(pipeline):
@@ -47,11 +47,10 @@ def test_a_clause_of_time_with_no_measured_gap_is_the_same_event(pipeline):
     assert e.fatalities == 5 and e.date == "2024-02-12"
 
 
-def test_what_a_volunteer_went_to_do_is_no_clash(pipeline):
-    events = _events(pipeline, "A nurse who travelled to Mali to fight the insurgents has been killed in "
-                               "Kidal, her brother said on Tuesday.")
-    assert "Armed clash" not in {e.sub_event_type for e in events}
-    assert any(e.fatalities == 1 for e in events)
+def test_what_a_volunteer_travelled_to_do_is_no_clash(pipeline):
+    events = _events(pipeline, "A former paratrooper who travelled north to fight the insurgents has been "
+                               "killed in Kidal, his family said on Tuesday.")
+    assert events and "Armed clash" not in {e.sub_event_type for e in events}
 
 
 def test_fighters_who_fought_to_hold_a_town_did_fight(pipeline):
@@ -61,9 +60,9 @@ def test_fighters_who_fought_to_hold_a_town_did_fight(pipeline):
 
 
 def test_a_death_told_first_takes_the_kind_of_the_blast_told_next(pipeline):
-    events = _events(pipeline, "A volunteer deminer has been killed in Kidal, his colleagues said.\n\n"
-                               "He died on Tuesday morning in an explosion as his team cleared mines "
-                               "near the market.")
+    events = _events(pipeline, "A lorry driver has been killed near Kidal, the transport union said.\n\n"
+                               "His lorry hit a landmine on Tuesday afternoon on the road south of the town, "
+                               "a colleague said.")
     [e] = events
     assert e.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 1
 
@@ -76,8 +75,8 @@ def test_a_protest_told_as_a_purpose_was_held(pipeline):
 
 
 def test_a_capture_someone_went_to_help_in_is_no_event(pipeline):
-    events = _events(pipeline, "A medic who travelled to Mali in August to help in the recapture of Kidal has "
-                               "died there, his family said on Tuesday.")
+    events = _events(pipeline, "A medic who had flown north to assist in the recapture of Kidal has died "
+                               "there, his family said on Tuesday.")
     assert not [e for e in events if "territory" in (e.sub_event_type or "")]
 
 
@@ -89,6 +88,6 @@ def test_a_capture_someone_helped_in_did_happen(pipeline):
 
 def test_a_kidnapping_told_in_a_clause_of_its_own_under_a_purpose_happened(pipeline):
     # the verb of its own tells it done, though the phrase it describes hangs on a purpose
-    events = _events(pipeline, "The rebels asked for a commission to receive the engineer, who was kidnapped "
-                               "by the group in Kidal on Monday.")
+    events = _events(pipeline, "Mediators travelled to Kidal to meet the engineer, who was kidnapped by the "
+                               "group on Monday.")
     assert _one(events, "Abduction/forced disappearance").date == "2024-02-12"

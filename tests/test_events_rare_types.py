@@ -84,9 +84,9 @@ def test_rebels_who_clash_with_troops_fight_an_armed_clash(pipeline):
 
 
 @pytest.mark.slow
-def test_livestock_taken_by_militants_is_looting_not_a_town_taken(pipeline):
-    out = pipeline.process(Article(text="Militants seized cattle belonging to herders near Djibo on Saturday, "
-                                        "residents said.", published=PUBLISHED)).events
+def test_livestock_taken_by_raiders_is_looting_not_a_town_taken(pipeline):
+    out = pipeline.process(Article(text="Armed raiders seized dozens of cows from herders near Djibo on "
+                                        "Saturday, residents said.", published=PUBLISHED)).events
     assert [e.sub_event_type for e in out] == ["Looting/property destruction"]
 
 

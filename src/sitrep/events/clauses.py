@@ -270,7 +270,7 @@ GAP_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}  # units of a measured 
 
 
 def _dated_by_gap(tok, sent, published):
-    """'killed a week after the city was liberated', 'four days before the strike': the clause of
+    """'a medic died a week after the town was retaken', 'four days before the strike': the clause of
     time is dated from the main clause's day (its own date, or the publication day when it is told
     in the present or present perfect) and the gap; None when either is unknown."""
     clause = _time_clause(tok)

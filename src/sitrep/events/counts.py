@@ -23,7 +23,7 @@ def _counts(sent, category, trigger=None) -> dict:
     """The counts of one sentence by kind. A count in brackets is another source's figure or a
     detail ("2 policemen (7 according to the rebels) were killed"): it stands only for a kind
     the sentence gives no count of outside the brackets. A change of hands told in a clause of
-    time ("killed in Raqqa a week after the city was liberated") counts only its own clause:
+    time ("a medic died in Kidal a week after the town was retaken") counts only its own clause:
     the toll is the main clause's event; so does any event told in a clause that measures the
     gap ("killed two days after troops shelled the village")."""
     clause = _time_clause(trigger) if trigger is not None else None

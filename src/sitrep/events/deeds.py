@@ -32,14 +32,14 @@ def not_a_prospect(f: Frame, state: ArticleState) -> bool:
 
 
 def not_a_purpose(f: Frame, state: ArticleState) -> bool:
-    """'a volunteer who went to Syria to fight the group', 'troops sent to retake the town': what
+    """'a nurse who travelled north to fight the militia', 'troops sent to retake the town': what
     someone went or was sent to do is a purpose, not a report that it was done. A protest and its
     dispersal are the exceptions: 'drove tractors into the city to protest against prices' tells a
     protest held, 'fired tear gas to disperse the crowd' the crowd dispersed."""
     if f.category in ("protest", "disperse"):
         return True
-    # the trigger's own verb, or the first verb a noun trigger hangs on ("went to help in the
-    # liberation of X"; "helped in the liberation" tells it done)
+    # the trigger's own verb, or the first verb a noun trigger hangs on ("travelled there to help in
+    # the recapture of X"; "helped in the recapture" tells it done)
     verb = f.tok if f.is_verb else next((a for a in list(f.tok.ancestors)[:3] if a.pos_ in ("VERB", "AUX")), None)
     return verb is None or not (verb.dep_ in ("advcl", "acl") and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))

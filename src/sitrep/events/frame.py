@@ -77,7 +77,7 @@ BACK_DETERMINERS = {"the", "this", "that", "these", "those", "such"}
 CHARACTERISE = {"call", "called", "calls", "calling", "describe", "described", "describes", "label", "labelled",
                 "labeled", "term", "termed", "brand", "branded", "dub", "dubbed", "denounce", "denounced"}
 SEIZED_THINGS = {"weapons", "arms", "ammunition", "drugs", "explosives", "cache"}
-# what is looted, not captured: "militants seized livestock", "gunmen seized a motorcycle"
+# what is looted, not captured: "raiders seized a herd of goats", "gunmen seized a van"
 LOOTED_THINGS = {"livestock", "cattle", "cows", "goats", "sheep", "camels", "animals", "vehicle", "vehicles", "car",
                  "cars", "motorcycle", "motorcycles", "motorbike", "motorbikes", "truck", "trucks", "goods",
                  "property", "belongings", "food", "grain", "crops", "harvest", "money", "cash", "phones",

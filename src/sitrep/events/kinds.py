@@ -86,7 +86,7 @@ PARTITIVES = {"members", "member", "units", "unit", "some", "dozens", "hundreds"
 
 def _forces_head(tok) -> bool:
     """The phrase names forces by its head, not by a modifier: 'soldiers', 'police and troops',
-    'members of the army' are forces; 'army aspirants', 'police widows' are people named after them."""
+    'members of the army' are forces; 'army pensioners', 'police widows' are people named after them."""
     from ..actors import GUNMEN, INSURGENTS, MILITARY, POLICE
     forces = (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"}
     if tok is None:

@@ -75,8 +75,8 @@ def _take_kind(twin: _Draft, d: _Draft, told_here: bool) -> None:
             twin.actor2 = stopped.actor1  # the forces that intercepted the salvo were its target
     elif twin.category == "kill" and not twin.actor1 and d.sub_event_type in LETHAL_KINDS and \
             _toll_retold(twin, d):
-        # "X has been killed in the city", then "he died in an explosion": the death told first
-        # is the explosion's, which says what kind of event it was
+        # "a deminer has been killed", then "a landmine went off under his truck": the death told
+        # first is the blast's, which says what kind of event it was
         twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
         twin.actor1 = d.actor1
 
@@ -158,7 +158,7 @@ def _within(p, q) -> bool:
 
 
 def _two_moments(a: _Draft, b: _Draft) -> bool:
-    """One sentence that tells two moments: "killed in the city a week after it was liberated"."""
+    """One sentence that tells two moments: "a medic died in the town a week after it was retaken"."""
     return a.sent_index == b.sent_index and _apart_in_time(
         (a.trigger, a.sub_event_type in TERRITORY_TYPES), (b.trigger, b.sub_event_type in TERRITORY_TYPES))
 

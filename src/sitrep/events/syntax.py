@@ -237,8 +237,8 @@ def _time_clause(tok) -> tuple[set[int], bool] | None:
 
 def _apart_in_time(a, b) -> bool:
     """Two triggers of one sentence told as separate moments: one sits in a clause of time that
-    the other is outside of, and the gap is measured ("killed a week after the city was
-    liberated") or one of them is a change of hands. ``a`` and ``b`` are (trigger token, whether
+    the other is outside of, and the gap is measured ("a medic died a week after the town was
+    retaken") or one of them is a change of hands. ``a`` and ``b`` are (trigger token, whether
     its event is a change of hands)."""
     for x, y in ((a, b), (b, a)):
         clause = _time_clause(x[0])
