@@ -273,11 +273,7 @@ def _dated_by_gap(tok, sent, published):
     """'a medic died a week after the town was retaken', 'four days before the strike': the clause of
     time is dated from the main clause's day (its own date, or the publication day when it is told
     in the present or present perfect) and the gap; None when either is unknown."""
-    clause = _time_clause(tok)
-    if clause is None or not clause[1]:
-        return None
-    head = next((t for t in [tok, *tok.ancestors] if t.dep_ == "advcl" and t.i in clause[0] and
-                 t.head.i not in clause[0]), None)
+    head = _time_clause(tok)
     if head is None:
         return None
     mark = next((c.lower_ for c in head.children if c.dep_ == "mark"), "")

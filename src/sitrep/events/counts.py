@@ -16,7 +16,7 @@ from .lexicon import (
     VICTIM_VERBS,
     WEAPON_NOUNS,
 )
-from .syntax import _crowd_head, _prep_object, _time_clause
+from .syntax import _crowd_head, _gap, _prep_object, _time_clause
 
 
 def _counts(sent, category, trigger=None) -> dict:
@@ -26,16 +26,18 @@ def _counts(sent, category, trigger=None) -> dict:
     time ("a medic died in Kidal a week after the town was retaken") counts only its own clause:
     the toll is the main clause's event; so does any event told in a clause that measures the
     gap ("killed two days after troops shelled the village")."""
-    clause = _time_clause(trigger) if trigger is not None else None
-    scope = clause[0] if clause is not None and (clause[1] or category in TERRITORIAL) else None
-    main = _kind_counts(sent, category, aside=False, scope=scope)
-    return _kind_counts(sent, category, aside=True, scope=scope) | main
+    head = _time_clause(trigger) if trigger is not None else None
+    scope = {t.i for t in head.subtree} if head is not None and (
+        _gap(head) is not None or category in TERRITORIAL) else None
+    brackets = _bracketed(sent)
+    main = _kind_counts(sent, category, brackets, aside=False, scope=scope)
+    return _kind_counts(sent, category, brackets, aside=True, scope=scope) | main
 
 
-def _kind_counts(sent, category, aside: bool, scope: set[int] | None = None) -> dict:
+def _kind_counts(sent, category, brackets: set[int], aside: bool, scope: set[int] | None = None) -> dict:
+    """The counts of the tokens inside (``aside``) or outside the brackets, within ``scope`` if given."""
     out: dict[str, int] = {}
     groups: dict[str, dict[int, dict[int, int]]] = {}
-    brackets = _bracketed(sent)
     for tok in sent:
         if (tok.i in brackets) != aside or (scope is not None and tok.i not in scope):
             continue

@@ -37,7 +37,8 @@ from .lexicon import (
     PASSIVE_VICTIM_VERBS,
 )
 from .state import ArticleState
-from .syntax import _agent, _antecedent, _lost_lives, _phrase, _prep_object, _reduced_passive, _side_served, _subject
+from .syntax import (_agent, _antecedent, _interception, _lost_lives, _phrase, _prep_object, _reduced_passive,
+                     _side_served, _subject)
 from .where import _pick_place
 
 FOLLOWERS = {"supporters", "supporter", "followers", "sympathisers", "sympathizers", "relatives", "families",
@@ -253,7 +254,7 @@ def kind(d: _Draft, f: Frame, state: ArticleState) -> bool:
         return False
     if d.plover is None:
         d.plover = PLOVER_OF_SUB.get(d.sub_event_type)
-    if d.actor1 is None and f.category == "defuse" and f.tok.lower_.startswith("intercept") and \
+    if d.actor1 is None and _interception(f.category, f.tok) and \
             d.place is not None and d.place.place.country_code:
         # "missiles fired at the capital were intercepted": by the air defences of the state hit
         d.actor1 = act.normalise("forces", state.ctx, military_default=True,

@@ -75,10 +75,13 @@ def _protest_kind(sentences) -> str:
     return "Peaceful protest"
 
 
+# the words of an armed side: a state's forces, a police, an armed group, gunmen
+ARMED_SIDE_WORDS = (act.MILITARY | act.POLICE | act.INSURGENTS | act.GUNMEN) - {"group", "state"}
+
+
 def _is_forces(tok) -> bool:
-    from ..actors import GUNMEN, INSURGENTS, MILITARY, POLICE
     words = {t.lower_ for t in tok.subtree} if tok is not None else set()
-    return bool(words & (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"})
+    return bool(words & ARMED_SIDE_WORDS)
 
 
 PARTITIVES = {"members", "member", "units", "unit", "some", "dozens", "hundreds", "scores", "group", "groups"}
@@ -87,15 +90,13 @@ PARTITIVES = {"members", "member", "units", "unit", "some", "dozens", "hundreds"
 def _forces_head(tok) -> bool:
     """The phrase names forces by its head, not by a modifier: 'soldiers', 'police and troops',
     'members of the army' are forces; 'army pensioners', 'police widows' are people named after them."""
-    from ..actors import GUNMEN, INSURGENTS, MILITARY, POLICE
-    forces = (MILITARY | POLICE | INSURGENTS | GUNMEN) - {"group", "state"}
     if tok is None:
         return False
     heads = [tok]
     for h in heads:  # the head and its conjuncts ("police and troops"), not nouns inside modifiers
         heads.extend(c for c in h.children if c.dep_ == "conj")
         words = {h.lower_} | {f"{c.lower_} {h.lower_}" for c in h.children if c.dep_ in ("compound", "amod")}
-        if words & forces:
+        if words & ARMED_SIDE_WORDS:
             return True
         if h.lower_ in PARTITIVES and _forces_head(_prep_object(h, ("of",))):
             return True

@@ -6,7 +6,7 @@ from ..dates import within_period
 from ..taxonomy import TERRITORY_TYPES
 from .draft import _Draft
 from .lexicon import FOLDABLE, VIOLENT_PRIORITY
-from .syntax import _apart_in_time
+from .syntax import _apart_in_time, _interception
 
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
@@ -68,8 +68,7 @@ def _take_kind(twin: _Draft, d: _Draft, told_here: bool) -> None:
             twin.sub_event_type, twin.plover, twin.category = d.sub_event_type, d.plover, d.category
             twin.actor1 = d.actor1 or twin.actor1
         twin.actor2 = twin.actor2 or d.actor2
-        stopped = next((x for x in (d, twin) if x.category == "defuse" and
-                        x.trigger.lower_.startswith("intercept")), None)
+        stopped = next((x for x in (d, twin) if _interception(x.category, x.trigger)), None)
         if stopped is not None and twin.sub_event_type in SALVOS and twin.actor2 is None and \
                 stopped.actor1 not in (None, twin.actor1):
             twin.actor2 = stopped.actor1  # the forces that intercepted the salvo were its target
@@ -135,12 +134,11 @@ LETHAL_KINDS = ("Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling
 
 
 def _one_violent(a: _Draft, b: _Draft, same_sentence: bool) -> bool:
-    """Two violent reports told in one sentence at one place are one event."""
+    """Two violent reports told in one sentence at one place are one event (``_same_event`` has
+    already ruled out two moments of one sentence)."""
     if not same_sentence or a.status != b.status:
         return False
     if a.sub_event_type not in VIOLENT_PRIORITY or b.sub_event_type not in VIOLENT_PRIORITY:
-        return False
-    if _two_moments(a, b):
         return False
     pa = a.place.place.geonameid if a.place else None
     pb = b.place.place.geonameid if b.place else None

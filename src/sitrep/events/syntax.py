@@ -222,17 +222,20 @@ def _lost_lives(tok) -> bool:
                                                              for c in tok.children)
 
 
-def _time_clause(tok) -> tuple[set[int], bool] | None:
-    """The 'after/before/since/until ...' clause the token is in: its token indices, and whether
-    it measures the gap ("a week after the town fell"); None outside such a clause."""
+def _time_clause(tok):
+    """The head of the 'after/before/since/until ...' clause the token is in, or None outside such
+    a clause. The clause is the head's subtree; ``_gap`` says whether it measures the gap."""
     for node in [tok, *tok.ancestors]:
         if node.dep_ == "ROOT":
             return None
-        mark = next((c for c in node.children if c.dep_ == "mark" and c.lower_ in TIME_MARKS), None)
-        if node.dep_ == "advcl" and mark is not None:
-            measured = _gap(node) is not None
-            return {t.i for t in node.subtree}, measured
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TIME_MARKS for c in node.children):
+            return node
     return None
+
+
+def _inside(tok, head) -> bool:
+    """The token lies in the head's subtree."""
+    return tok.i == head.i or head.is_ancestor(tok)
 
 
 def _apart_in_time(a, b) -> bool:
@@ -241,8 +244,8 @@ def _apart_in_time(a, b) -> bool:
     retaken") or one of them is a change of hands. ``a`` and ``b`` are (trigger token, whether
     its event is a change of hands)."""
     for x, y in ((a, b), (b, a)):
-        clause = _time_clause(x[0])
-        if clause is not None and y[0].i not in clause[0] and (clause[1] or x[1] or y[1]):
+        head = _time_clause(x[0])
+        if head is not None and not _inside(y[0], head) and (_gap(head) is not None or x[1] or y[1]):
             return True
     return False
 
@@ -255,3 +258,8 @@ def _gap(clause_head):
         if gap is not None:
             return gap
     return None
+
+
+def _interception(category: str, trigger) -> bool:
+    """The report is of a salvo or a drone intercepted ("missiles ... were intercepted")."""
+    return category == "defuse" and trigger.lower_.startswith("intercept")
