@@ -204,3 +204,42 @@ def test_where_fighters_have_seized_posts_since_a_day_is_news(run):
     # the twin: a day in the clause makes the place's story an event
     [e] = run("Fighting flared near Kidal, where separatist fighters have seized two army posts since Monday.")
     assert e.sub_event_type == "Non-state actor overtakes territory" and e.place.name == "Kidal"
+
+
+def _with_detector(pipeline, label):
+    """The pipeline's extractor with a detector that reads every sentence as ``label`` (p 0.9)."""
+    from sitrep.classify.steps import Detection
+    from sitrep.events import EventExtractor
+
+    class Says:
+        def detect(self, sentence, context, tags=None):
+            return Detection(label, 0.9, 0.9 if label == "happened" else 0.05)
+
+    ex = EventExtractor(pipeline.gazetteer, detector=Says(), typer=pipeline.events.typer,
+                        screen=pipeline.events.screen)
+    return ex
+
+
+
+def _read_as_background(pipeline, text):
+    """The events of ``text`` when the detector reads every sentence as background."""
+    old = pipeline.events
+    try:
+        pipeline.events = _with_detector(pipeline, "background")
+        return pipeline.process(Article(text=text, published=dt.date(2023, 5, 12))).events
+    finally:
+        pipeline.events = old
+
+
+@pytest.mark.slow
+def test_a_deed_dated_days_ago_by_its_own_clause_is_no_background(pipeline):
+    out = _read_as_background(pipeline, "The funeral comes four days after rebels seized the town of Kidal, "
+                                        "residents said.")
+    assert [(e.sub_event_type, e.date) for e in out] == [("Non-state actor overtakes territory", "2023-05-08")]
+
+
+@pytest.mark.slow
+def test_a_background_sentence_without_a_recent_day_of_its_own_stays_background(pipeline):
+    # the twin: the same reading with the deed's day years back keeps it out
+    assert _read_as_background(pipeline, "The funeral comes years after rebels seized the town of Kidal in "
+                                         "2012, residents said.") == ()

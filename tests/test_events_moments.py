@@ -91,3 +91,28 @@ def test_a_kidnapping_told_in_a_clause_of_its_own_under_a_purpose_happened(pipel
     events = _events(pipeline, "Mediators travelled to Kidal to meet the engineer, who was kidnapped by the "
                                "group on Monday.")
     assert _one(events, "Abduction/forced disappearance").date == "2024-02-12"
+
+
+def test_a_killing_told_in_a_clause_on_a_name_keeps_its_kind(pipeline):
+    # the sentence is about a nomination; the clause on the name tells a shooting, with its own day
+    e = _one(_events(pipeline, "The party named a new leader on Tuesday to replace its chairman, who was shot "
+                               "dead in Kandahar on Sunday."), "Attack")
+    assert e.date == "2024-02-11" and e.fatalities == 1
+
+
+def test_a_nomination_with_no_violence_is_no_event(pipeline):
+    # the twin: a change of leader told alone makes no violent event
+    assert not [e for e in _events(pipeline, "The party named a new leader in Kandahar on Tuesday after its "
+                                              "chairman resigned.") if e.event_type != "Strategic developments"]
+
+
+def test_places_given_as_examples_of_a_fighters_war_make_no_event(pipeline):
+    assert _events(pipeline, "Over those years he rose to command a platoon, fighting in some of the hardest "
+                             "battles of the war, including Marjah, Sangin, Musa Qala and Nad Ali.") == ()
+
+
+def test_places_listed_with_a_day_are_reported_strikes(pipeline):
+    # the twin: a list of places with its own day is a report of what happened there
+    [e] = _events(pipeline, "Missiles struck cities including Kharkiv, Odesa and Dnipro overnight on Monday, "
+                            "killing four people.")
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.fatalities == 4

@@ -47,6 +47,30 @@ def test_a_subject_noun_without_anchors_refers_back(pipeline):
 
 
 @pytest.mark.slow
+def test_a_placed_subject_noun_in_the_lead_is_the_news(pipeline):
+    [e] = _events(pipeline, "The bomb attack on the police station in Zaranj has caused heavy damage.\n\n"
+                            "Police reported no casualties.")
+    assert e.sub_event_type == "Remote explosive/landmine/IED" and e.place.name == "Zaranj"
+    assert e.actor1 is None and e.actor2 == "Police Forces of Afghanistan"  # the target is no side of the deed
+
+
+@pytest.mark.slow
+def test_the_same_subject_noun_further_down_refers_back(pipeline):
+    # the twin: below the lead, "the bomb attack" with no side or day of its own points back
+    assert _events(pipeline, "Officials from the two provinces met in Kabul to discuss the budget.\n\n"
+                             "The bomb attack on the police station in Zaranj has caused heavy damage.") == ()
+
+
+@pytest.mark.slow
+def test_a_deed_that_killed_is_told_by_its_target_not_as_its_side(pipeline):
+    [e] = _events(pipeline, "The attack on the police station in Zaranj on Friday killed two officers.")
+    assert (e.actor1, e.actor2, e.fatalities) == (None, "Police Forces of Afghanistan", 2)
+    # its twin: the agent of the deed is its side, whatever the parse hangs on it
+    [e] = _events(pipeline, "An attack by militants on the police station in Zaranj on Friday killed two officers.")
+    assert e.actor1 == "Unidentified Armed Group (Afghanistan)"
+
+
+@pytest.mark.slow
 def test_the_place_after_shelling_of_is_the_scene(pipeline):
     [e] = _events(pipeline, "Russian shelling of Kharkiv killed three people on Friday, the governor said.")
     assert e.sub_event_type == "Shelling/artillery/missile attack"

@@ -99,3 +99,41 @@ def test_a_town_seized_by_militants_is_taken_and_a_police_seizure_is_no_event(pi
     out = pipeline.process(Article(text="Police seized two trucks loaded with cannabis near Djibo on Saturday.",
                                    published=PUBLISHED)).events
     assert not out
+
+
+@pytest.mark.slow
+def test_a_vehicle_packed_with_explosives_that_exploded_is_a_bombing(pipeline):
+    text = "A van loaded with explosives exploded outside a police station in Quetta on Saturday, officials said."
+    out = pipeline.process(Article(text=text, published=PUBLISHED)).events
+    assert [e.sub_event_type for e in out] == ["Remote explosive/landmine/IED"]
+    assert out[0].place.name == "Quetta"
+
+
+@pytest.mark.slow
+def test_anger_or_a_gas_cylinder_that_exploded_is_no_bombing(pipeline):
+    # the negative twins: what exploded must be or carry an explosive
+    for text in ("Anger exploded in Quetta on Saturday after the court freed the suspects.",
+                 "A gas cylinder exploded in a kitchen in Quetta on Saturday, firefighters said."):
+        assert not pipeline.process(Article(text=text, published=PUBLISHED)).events, text
+
+
+@pytest.mark.slow
+def test_what_was_blown_up_makes_a_bombing_and_blowing_oneself_up_a_suicide_bombing(pipeline):
+    def types(text):
+        return [e.sub_event_type for e in pipeline.process(Article(text=text, published=PUBLISHED)).events]
+    assert types("Insurgents blew up three power pylons near Quetta on Saturday, cutting electricity "
+                 "to the city.") == ["Remote explosive/landmine/IED"]
+    assert types("A bomber blew himself up at a checkpoint near Quetta on Saturday, killing two "
+                 "policemen.") == ["Suicide bomb"]
+    assert types("Officials in Quetta warned on Saturday that the dispute over water could blow up.") == []
+
+
+@pytest.mark.slow
+def test_an_exchange_of_gunfire_that_left_dead_is_an_armed_clash(pipeline):
+    text = "An exchange of gunfire near the border town of Chaman on Saturday left two people dead, police said."
+    [e] = pipeline.process(Article(text=text, published=PUBLISHED)).events
+    assert (e.sub_event_type, e.fatalities) == ("Armed clash", 2)
+    # the negative twin: only fire, gunfire or shots exchanged make a clash (prisoners exchanged are a release)
+    out = pipeline.process(Article(text="An exchange of prisoners near Chaman on Saturday freed 20 men.",
+                                   published=PUBLISHED)).events
+    assert "Armed clash" not in [e.sub_event_type for e in out]

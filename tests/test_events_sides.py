@@ -343,6 +343,19 @@ def test_missiles_fired_at_a_city_with_no_interception_name_no_other_side(run):
     assert e.actor2 is None
 
 
+def test_missiles_shot_down_by_air_defences_are_the_same_strike_not_the_defenders(run):
+    e = one(run("Rebel rockets struck the airport of Kidal on Wednesday. The army said two rockets hit the "
+                "runway and two more were shot down by air defences."))
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.place.name == "Kidal"
+    assert e.actor1 != "Military Forces of Mali"
+
+
+def test_a_plane_shot_down_by_rebels_is_their_deed(run):
+    # the twin: what shot the aircraft down is the side that acted
+    e = one(run("Rebels shot down an army helicopter near Kidal on Wednesday, the army said."))
+    assert e.actor1 is not None and e.actor1 != "Military Forces of Mali"
+
+
 # ---- both sides firing ----------------------------------------------------------------------
 
 def test_gunmen_who_exchange_fire_with_police_fight_an_armed_clash(run):

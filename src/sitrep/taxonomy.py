@@ -79,7 +79,11 @@ STRESSED_LAST = {"kidnap", "patrol", "control", "compel", "admit", "commit", "oc
 
 
 def inflect(verb: str) -> set[str]:
-    """Base form plus -s, -ed, -ing forms (and listed irregular ones)."""
+    """Base form plus -s, -ed, -ing forms (and listed irregular ones); a phrasal verb ("blow up")
+    inflects its verb."""
+    if " " in verb:
+        head, rest = verb.split(" ", 1)
+        return {f"{form} {rest}" for form in inflect(head)}
     forms = {verb}
     if verb in IRREGULAR:
         forms.update(IRREGULAR[verb])
@@ -103,6 +107,9 @@ FIRED_AT = ["opened fire", "open fire", "opens fire", "opening fire", "fired on"
 # "gunmen exchanged fire with the police": both sides fired, a clash
 EXCHANGED_FIRE = [f"{v} {n}" for v in ("exchanged", "exchange", "exchanges", "exchanging", "traded", "trade",
                                        "trades", "trading") for n in ("fire", "gunfire", "shots")]
+
+# "an exchange of gunfire left two dead": the noun of the same
+EXCHANGES_OF_FIRE = [f"{v} of {n}" for v in ("exchange", "exchanges") for n in ("fire", "gunfire", "shots")]
 
 # "the patrol came under fire": the subject is the target
 UNDER_FIRE = [f"{v} under {n}" for v in ("came", "come", "comes", "coming") for n in ("fire", "attack")]
@@ -129,7 +136,7 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
     "clash": (["clash", "fight", "battle", "ambush", "engage", "repel", "repulse", "skirmish"],
               ["clash", "clashes", "fighting", "battle", "firefight", "gunfight", "ambush", "skirmish",
                "shoot-out", "shoot-outs", "shootout", "shootouts", "gun battle", "gun battles", "gunbattle",
-               "firefights", "gunfights", "exchange of fire", *EXCHANGED_FIRE]),
+               "firefights", "gunfights", *EXCHANGES_OF_FIRE, *EXCHANGED_FIRE]),
     "attack": (["attack", "raid", "assault", "target", "stab", "torture", "flog"],
                ["attack", "raid", "massacre", "ambush",
                 "beat up", "beaten up", "beating up", "beats up", "was beaten", "were beaten", "been beaten",
@@ -150,8 +157,11 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
                   "tank fire", "shellfire", "mortar round", "mortar rounds", "mortar shell", "mortar shells",
                   "artillery round", "artillery rounds", "artillery shell", "artillery shells", "tank shell",
                   "tank shells"]),
-    "ied": (["detonate"], ["ied", "roadside bomb", "car bomb", "landmine", "mine", "explosive device",
-                           "explosion", "blast", "bomb", "vbied", "improvised explosive device"]),
+    # "a truck packed with dynamite exploded", "guerrillas blew up two pylons": the rules want what exploded
+    "ied": (["detonate", "explode", "blow up", "dynamite"],
+            ["ied", "roadside bomb", "car bomb", "landmine", "mine", "explosive device", "explosion", "blast", "bomb",
+             "vbied", "improvised explosive device", "dynamite charge", "dynamite charges", "explosive charge",
+             "explosive charges", "dynamite attack"]),
     "suicide": ([], ["suicide bomber", "suicide bombing", "suicide attack", "suicide vest", "suicide car bomb"]),
     "grenade": ([], ["grenade", "grenades"]),
     "chemical": ([], ["chemical attack", "chemical weapon", "chemical weapons", "chlorine", "sarin", "chlorine gas",

@@ -122,6 +122,8 @@ def _implicit_counts(sent):
         victims = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")
                    or (c.dep_ == "nsubj" and tok.lower_ in VICTIM_VERBS)]
         for noun in victims:
+            if noun.lower_ in ("who", "whom") and tok.dep_ == "relcl":
+                noun = tok.head  # "its chairman, who was shot dead": the chairman
             for n in [noun] + [c for c in noun.children if c.dep_ == "conj"]:
                 if any((c.like_num or c.lower_ in ("dozens", "hundreds", "thousands", "scores"))
                        and c.dep_ != "conj" for c in n.children) or n.like_num:

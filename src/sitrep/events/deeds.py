@@ -107,6 +107,23 @@ def not_a_place_description(f: Frame, state: ArticleState) -> bool:
     return not (where and not dated)
 
 
+def not_a_list_of_places(f: Frame, state: ArticleState) -> bool:
+    """'fought on battlegrounds including A, B, C and D': places given as examples of where
+    someone went or fought sum up a stretch of time, not one event (a day in the clause makes it
+    a report: 'strikes hit towns including A, B and C overnight')."""
+    clause = f.clause if f.is_verb else f.tok
+    for t in clause.subtree:
+        if t.dep_ == "prep" and t.lower_ in EXAMPLE_PREPS:
+            listed = [g for g in t.children if g.dep_ == "pobj"]
+            listed += [c for g in listed for c in g.subtree if c.dep_ == "conj"]
+            if len(listed) >= 3 and not any(x.ent_type_ in ("DATE", "TIME") for x in clause.subtree):
+                return False
+    return True
+
+
+EXAMPLE_PREPS = {"including", "like"}
+
+
 def _where_clause_before(verb) -> bool:
     """', where Kurdish-led forces, the group's allies, have battled ...': a 'where' after a comma
     opens the verb's clause, with no other verb of its own in between."""

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .. import actors as act
 from ..nlp import sentence_ents
-from ..taxonomy import PLACE_NOUNS, PLOVER_OF_CATEGORY, PLOVER_OF_SUB
+from ..taxonomy import PLACE_NOUNS, PLOVER_OF_CATEGORY, PLOVER_OF_SUB, TRIGGER_INDEX
 from .clauses import _background, _conditional, _date_for, _report_dated, _since_clause
 from .counts import _counts
 from .draft import _Draft
@@ -119,8 +119,8 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
     speaker names the state), actor2 from the object or 'with/against/on' phrase."""
     tok, ctx, obj = f.tok, state.ctx, f.obj
     military = f.category in MILITARY
-    subj = f.subj
-    d.actor1 = act.normalise(_phrase(subj), ctx, military_default=military,
+    subj = _side_of_deed(f.subj)
+    d.actor1 = act.normalise(_side_phrase(subj), ctx, military_default=military,
                              country_hint=state.countries.possessor(subj)) if subj is not None else None
     if d.actor1 is None and subj is None and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
         d.actor1 = _poss_actor(tok, ctx, military)
@@ -131,7 +131,7 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
             agent = next((g for t in tok.subtree if t.dep_ == "prep" and t.lower_ == "by"
                           for g in t.children if g.dep_ == "pobj"), None)
     if agent is not None:
-        d.actor1 = act.normalise(_phrase(agent), ctx, military_default=military) or d.actor1
+        d.actor1 = act.normalise(_side_phrase(agent), ctx, military_default=military) or d.actor1
     if f.poss_cc:
         d.actor1 = act.normalise("forces", ctx, military_default=True, country_hint=f.poss_cc)
     actor_tok = agent if agent is not None else subj
@@ -186,6 +186,29 @@ def actors(d: _Draft, f: Frame, state: ArticleState) -> bool:
         d.actor2 = None
     d.crowd_actor = subj is not None and _is_crowd(subj, strict=True)
     return True
+
+
+TARGET_PREPS = {"on", "against", "upon"}
+
+
+def _side_of_deed(subj):
+    """The subject as a side: a violent deed as subject names its side by its agent or possessor
+    ("an attack by rebels", "the rebels' raid") or its own words ("a Russian rocket strike"), never
+    by its target ("the attack on the police station killed two": ``_side_phrase`` leaves it out)."""
+    if subj is None or TRIGGER_INDEX.get(subj.lower_, ("", ""))[0] not in VIOLENT_CATEGORIES:
+        return subj
+    return next((c for c in subj.children if c.dep_ == "poss"), None) or _prep_object(subj, ("by",)) or subj
+
+
+def _side_phrase(tok) -> str:
+    """The words that name a side, without where it struck: "militants on the police station in X"
+    names the militants (the parse may hang the deed's target on its agent)."""
+    if tok is None:
+        return ""
+    cut = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS]
+    if not cut:
+        return _phrase(tok)
+    return " ".join(t.text for t in tok.doc[tok.left_edge.i: cut[0].i] if t.dep_ != "punct") or tok.text
 
 
 def _follower(tok, actor: str | None) -> bool:

@@ -34,6 +34,7 @@ from .lexicon import (
     CROWD_WORDS,
     DEMAND_VERBS,
     EVENT_NOUNS,
+    EXPLOSIVE_WORDS,
     FIRE_VERBS,
     FLAG_PREPS,
     FLAG_WORDS,
@@ -41,6 +42,7 @@ from .lexicon import (
     HAPPEN_VERBS,
     LIGHT_VERBS,
     MONITOR_VERBS,
+    REFLEXIVES,
     RELEASED_THINGS,
     TROOP_WORDS,
     VICTIM_VERBS,
@@ -49,6 +51,7 @@ from .lexicon import (
 from .deeds import (
     not_a_charge,
     not_a_life_story,
+    not_a_list_of_places,
     not_a_place_description,
     not_a_prospect,
     not_a_purpose,
@@ -82,6 +85,9 @@ LOOTED_THINGS = {"livestock", "cattle", "cows", "goats", "sheep", "camels", "ani
                  "cars", "motorcycle", "motorcycles", "motorbike", "motorbikes", "truck", "trucks", "goods",
                  "property", "belongings", "food", "grain", "crops", "harvest", "money", "cash", "phones",
                  "valuables", "jewellery", "jewelry", "supplies"}
+AMOUNT_WORDS = {"dozens", "hundreds", "thousands", "scores", "herd", "herds", "number", "lot", "lots", "flock",
+                "flocks", "head", "convoy", "load", "loads", "quantity", "quantities", "dozen", "hundred",
+                "thousand", "some", "several", "many"}
 HELD_PLACES = {"prison", "jail", "camp", "compound"}
 BASE_WORDS = {"base", "headquarters", "outpost", "camp", "bases"}
 NOT_A_FIRING = {"stun", "flash", "smoke", "sound"}  # "stun grenade": crowd control
@@ -386,13 +392,38 @@ def what_was_taken(f: Frame, state: ArticleState) -> bool:
         taken = f.tok.head  # "a reporter captured by rebel fighters"
     if f.is_verb and _is_person(taken) and not f.is_place(taken):
         f.category = "abduct"
-    elif f.obj is not None and f.obj.lower_ in SEIZED_THINGS:
+    elif f.obj is not None and _what_of(f.obj).lower_ in SEIZED_THINGS:
         f.category = "defuse"
-    elif f.is_verb and f.obj is not None and f.obj.lower_ in LOOTED_THINGS and not f.is_place(f.obj):
+    elif f.is_verb and f.obj is not None and _what_of(f.obj).lower_ in LOOTED_THINGS and not f.is_place(f.obj):
         if f.subj is not None and f.subj.lower_ in act.POLICE:
             return False  # "police seized two trucks": an enforcement seizure, no territory, no looting
         f.category = "destroy"  # property taken by an armed group, troops or a crowd is looting, not territory
     return True
+
+
+def what_exploded(f: Frame, state: ArticleState) -> bool:
+    """'A truck packed with dynamite exploded' is a bombing, 'anger exploded' is not: what exploded
+    must be or carry an explosive. 'Blew up' needs what was blown up ('rebels blew up two pylons',
+    'the bridge was blown up') or such an explosive; 'blew himself up' is a suicide bombing."""
+    tok = f.tok
+    if f.category != "ied" or not f.is_verb or not tok.lower_.startswith(("expl", "blow", "blew")):
+        return True
+    if tok.lower_.startswith(("blow", "blew")):
+        if f.obj is not None and f.obj.lower_ in REFLEXIVES:
+            f.category = "suicide"
+            return True
+        if f.obj is not None or _passive_subject(tok) is not None:
+            return True
+    subj = f.subj if f.subj is not None else (tok.head if tok.dep_ == "acl" else None)
+    return subj is not None and any(t.lower_ in EXPLOSIVE_WORDS for t in subj.subtree)
+
+
+def _what_of(obj):
+    """'dozens of cows', 'a herd of goats': the thing counted, not the count."""
+    if obj.lower_ in AMOUNT_WORDS or obj.like_num:
+        return next((g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for g in c.children if g.dep_ == "pobj"), obj)
+    return obj
 
 
 def strike_kind(f: Frame, state: ArticleState) -> bool:
@@ -462,22 +493,24 @@ def anchored_noun(f: Frame, state: ArticleState) -> bool:
 
 def _self_anchored(f: Frame, state: ArticleState) -> bool:
     """A subject noun that names its own who and where, or where and when, is a new report, not
-    one told before: "the capture of the crossing by rebels on Monday cut the road"."""
+    one told before: "the capture of the crossing by rebels on Monday cut the road". So is one
+    with its place in the article's lead: "The bomb attack on the embassy in X has caused damage"."""
     tok = f.tok
     if state.events_before:
         return False
     sub = [t for t in tok.subtree if t.i != tok.i]
     agent = _prep_object(tok, ("by",)) is not None
     dated = any(t.ent_type_ in ("DATE", "TIME") for t in sub)
-    placed = any(tok.left_edge.idx <= m.start <= tok.right_edge.idx for m in f.sent_mentions) or \
-        _prep_object(tok, ("of", "on")) is not None
-    return placed and (agent or dated)
+    named_place = any(tok.left_edge.idx <= m.start <= tok.right_edge.idx for m in f.sent_mentions)
+    placed = named_place or _prep_object(tok, ("of", "on")) is not None
+    lead = state.para_of(f.sent.start_char) <= (1 if state.title else 0)
+    return placed and (agent or dated) or named_place and lead
 
 
 RULES: list[Rule] = [not_hedged, not_a_prospect, not_a_purpose, flag, release, oust, withdraw, possessed_noun, not_a_state, take,
                      fall, dispersal, crowd, call_for, not_told_before, own_event, needs_its_object, named_change,
-                     what_was_taken, strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
-                     not_a_place_description, anchored_noun]
+                     what_was_taken, what_exploded, strike_kind, not_a_charge, fired_at_someone, not_a_stretch_of_time, not_a_life_story,
+                     not_a_place_description, not_a_list_of_places, anchored_noun]
 
 
 # ---- parse helpers -------------------------------------------------------------------

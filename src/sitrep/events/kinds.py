@@ -115,6 +115,9 @@ def _labour_strike(tok) -> bool:
     return subj is not None and _is_crowd(subj)
 
 
+BOMB_WORDS = {"bomb", "bombs", "explosive", "explosives", "dynamite"}  # "a bomb attack": the means named on the deed
+
+
 def _remote_kind(text: str) -> str | None:
     """The remote-violence sub-type the words of a clause name as its means, if any."""
     if re.search(r"\b(?:air ?strikes?|drones?|warplanes?|jets|helicopter gunships?)\b", text):
@@ -193,6 +196,11 @@ def _sub_type(d: _Draft, tok, sent) -> str | None:
         remote = _remote_kind(means)
         if remote and c in ("attack", "kill"):
             return remote  # "drones struck Kyiv, killing four": remote violence, whoever it hit
+        named = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")}
+        if named & BOMB_WORDS and not _says(low, "suicide"):
+            return "Remote explosive/landmine/IED"  # "a bomb attack on the market", whoever it hit
+        if named & {"grenade", "grenades"}:
+            return "Grenade"
         if hit & {"forces"} or victims.startswith(("Military", "Police")):
             pass  # fighters on both sides: a clash unless a weapon says otherwise (below)
         elif tok.lower_.startswith(BARE_HANDED):

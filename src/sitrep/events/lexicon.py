@@ -186,6 +186,11 @@ FIRE_VERBS = {"fire", "fired", "fires", "firing", "launch", "launched", "launche
               "fall", "fell", "shoot", "shot", "lob", "lobbed", "use", "used", "target", "targeted", "destroy",
               "destroyed", "kill", "killed", "pound", "pounded", "damage", "damaged", "explode", "exploded",
               "drop", "dropped", "drops", "dropping"}
+# what went off when something "exploded": "a truck packed with dynamite exploded" is a bombing, "anger
+# exploded" or "a gas cylinder exploded" is not (a shell or a grenade that exploded is told by its own noun)
+EXPLOSIVE_WORDS = {"bomb", "bombs", "explosive", "explosives", "dynamite", "device", "devices", "ied", "ieds",
+                   "mine", "mines", "landmine", "landmines", "tnt", "booby-trapped", "vbied", "semtex"}
+REFLEXIVES = {"himself", "herself", "themselves", "itself"}
 HAPPEN_VERBS = {"occurred", "occurs", "happened", "happens", "took", "takes", "unfolded", "erupted", "broke"}
 # "the shelling of the town continued on Tuesday": a new day of what was told, reported as news
 GO_ON_VERBS = {"continued", "continues", "resumed", "resumes", "intensified", "intensifies", "raged", "rages",
@@ -274,7 +279,11 @@ PERSON_NOUNS = {"leader", "facilitator", "commander", "insurgent", "militant", "
                 "nurse", "passenger", "pilot", "sergeant", "captain", "lieutenant", "colonel", "general",
                 "major", "priest", "imam", "contractor", "engineer", "volunteer", "reporter", "photographer",
                 "medic", "paramedic", "shepherd", "fisherman", "herder", "tribesman", "monk", "nun",
-                "pastor", "refugee", "migrant", "pilgrim", "worshipper", "sniper", "marine", "corporal"}
+                "pastor", "refugee", "migrant", "pilgrim", "worshipper", "sniper", "marine", "corporal",
+                "chairman", "chairwoman", "candidate", "president", "minister", "senator", "lawmaker",
+                "politician", "deputy", "prosecutor", "magistrate", "ambassador", "diplomat", "envoy",
+                "spokesman", "spokeswoman", "bishop", "archbishop", "rabbi", "headman", "warlord", "tourist",
+                "father", "mother", "son", "daughter", "wife", "husband", "brother", "sister"}
 
 
 FORCE_WORDS = {"personnel", "policeman", "policemen", "officer", "officers", "guard", "guards", "militiamen",

@@ -94,7 +94,10 @@ def _fold(twin: _Draft, d: _Draft) -> None:
     if twin.when is None or (d.when is not None and (
             (own_day and twin.report_dated) or (not own_day and d.when.precision < twin.when.precision))):
         twin.when, twin.report_dated = d.when, d.report_dated
-    if d.category not in FOLDABLE:
+    if d.category not in FOLDABLE and _interception(d.category, d.trigger) and \
+            not _interception(twin.category, twin.trigger) and twin.sub_event_type in SALVOS:
+        twin.actor2 = twin.actor2 or d.actor1  # who shot the salvo down was its target, not who fired it
+    elif d.category not in FOLDABLE:
         twin.actor1 = twin.actor1 or d.actor1
         twin.actor2 = twin.actor2 or d.actor2
     if d.claim == "confirmed" or (twin.claim == "reported" and d.claim != "reported"):
@@ -188,7 +191,10 @@ def _same_event(a: _Draft, b: _Draft, same_sentence: bool) -> bool:
     if retreat_fold and (pa is None or pb is None):
         return False
     protest = a.sub_event_type in PROTEST_TYPES and b.sub_event_type in PROTEST_TYPES  # crowd or police named
-    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold and not protest:
+    # the forces that shot a salvo down are its target, not another side firing it
+    stopped = any(_interception(x.category, x.trigger) for x in (a, b)) and \
+        {a.sub_event_type, b.sub_event_type} <= {*SALVOS, "Disrupted weapons use"}
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not retreat_fold and not protest and not stopped:
         return False
     if a.sent_index != b.sent_index and a.actor2 and b.actor2 and a.actor2 != b.actor2 and \
             not retreat_fold and not protest:

@@ -261,5 +261,9 @@ def _gap(clause_head):
 
 
 def _interception(category: str, trigger) -> bool:
-    """The report is of a salvo or a drone intercepted ("missiles ... were intercepted")."""
-    return category == "defuse" and trigger.lower_.startswith("intercept")
+    """The report is of a salvo or a drone intercepted ("missiles ... were intercepted", "two more were
+    shot down by air defences")."""
+    if category == "defuse" and trigger.lower_.startswith("intercept"):
+        return True
+    return trigger.lower_ in ("shot", "shoot", "shoots", "shooting") and any(
+        c.lower_ == "down" and c.dep_ in ("prt", "advmod") for c in trigger.children)
