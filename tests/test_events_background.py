@@ -215,9 +215,8 @@ def _with_detector(pipeline, label):
         def detect(self, sentence, context, tags=None):
             return Detection(label, 0.9, 0.9 if label == "happened" else 0.05)
 
-    ex = EventExtractor(pipeline.gazetteer, detector=Says(), typer=pipeline.events.typer,
-                        screen=pipeline.events.screen)
-    return ex
+    return EventExtractor(pipeline.gazetteer, detector=Says(), typer=pipeline.events.typer,
+                          screen=pipeline.events.screen)
 
 
 

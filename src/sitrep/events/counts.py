@@ -16,7 +16,7 @@ from .lexicon import (
     VICTIM_VERBS,
     WEAPON_NOUNS,
 )
-from .syntax import _crowd_head, _gap, _prep_object, _time_clause
+from .syntax import _brought_down, _crowd_head, _gap, _prep_object, _time_clause
 
 
 def _counts(sent, category, trigger=None) -> dict:
@@ -202,7 +202,7 @@ def _kind_of(noun, num, category) -> str | None:
     while verb.pos_ not in ("VERB",) and verb.head.i != verb.i and hops < 3:
         verb = verb.head
         hops += 1
-    if any(c.lower_ == "down" and c.dep_ in ("prt", "advmod") for c in verb.children):
+    if _brought_down(verb):
         return None  # "shot down": aircraft and missiles, not people
     words.append(verb.lower_)
     words += [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod")]

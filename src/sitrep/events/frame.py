@@ -421,8 +421,7 @@ def what_exploded(f: Frame, state: ArticleState) -> bool:
 def _what_of(obj):
     """'dozens of cows', 'a herd of goats': the thing counted, not the count."""
     if obj.lower_ in AMOUNT_WORDS or obj.like_num:
-        return next((g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for g in c.children if g.dep_ == "pobj"), obj)
+        return _prep_object(obj, ("of",)) or obj
     return obj
 
 

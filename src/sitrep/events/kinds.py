@@ -8,6 +8,7 @@ from .. import actors as act
 from .counts import _person_class, _victim_classes
 from .draft import _Draft
 from .lexicon import (
+    BOMB_WORDS,
     CROWD_WORDS,
     INTERVENE_NOUNS,
     INTERVENE_VERBS,
@@ -113,9 +114,6 @@ def _labour_strike(tok) -> bool:
         return True  # "staged a strike"; "carried out strikes" is an attack
     subj = _subject(_clause_head(tok))
     return subj is not None and _is_crowd(subj)
-
-
-BOMB_WORDS = {"bomb", "bombs", "explosive", "explosives", "dynamite"}  # "a bomb attack": the means named on the deed
 
 
 def _remote_kind(text: str) -> str | None:

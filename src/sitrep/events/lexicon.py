@@ -188,8 +188,9 @@ FIRE_VERBS = {"fire", "fired", "fires", "firing", "launch", "launched", "launche
               "drop", "dropped", "drops", "dropping"}
 # what went off when something "exploded": "a truck packed with dynamite exploded" is a bombing, "anger
 # exploded" or "a gas cylinder exploded" is not (a shell or a grenade that exploded is told by its own noun)
-EXPLOSIVE_WORDS = {"bomb", "bombs", "explosive", "explosives", "dynamite", "device", "devices", "ied", "ieds",
-                   "mine", "mines", "landmine", "landmines", "tnt", "booby-trapped", "vbied", "semtex"}
+BOMB_WORDS = {"bomb", "bombs", "explosive", "explosives", "dynamite"}  # "a bomb attack": the means named on the deed
+EXPLOSIVE_WORDS = BOMB_WORDS | {"device", "devices", "ied", "ieds", "mine", "mines", "landmine", "landmines", "tnt",
+                                "booby-trapped", "vbied", "semtex"}
 REFLEXIVES = {"himself", "herself", "themselves", "itself"}
 HAPPEN_VERBS = {"occurred", "occurs", "happened", "happens", "took", "takes", "unfolded", "erupted", "broke"}
 # "the shelling of the town continued on Tuesday": a new day of what was told, reported as news

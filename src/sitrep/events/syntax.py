@@ -265,5 +265,9 @@ def _interception(category: str, trigger) -> bool:
     shot down by air defences")."""
     if category == "defuse" and trigger.lower_.startswith("intercept"):
         return True
-    return trigger.lower_ in ("shot", "shoot", "shoots", "shooting") and any(
-        c.lower_ == "down" and c.dep_ in ("prt", "advmod") for c in trigger.children)
+    return trigger.lower_ in ("shot", "shoot", "shoots", "shooting") and _brought_down(trigger)
+
+
+def _brought_down(verb) -> bool:
+    """The verb is "... down" ("shot down", "brought down"): aircraft and missiles, not people."""
+    return any(c.lower_ == "down" and c.dep_ in ("prt", "advmod") for c in verb.children)
